@@ -1,0 +1,100 @@
+/**
+ * Loads the config: `ligero.jsonc` (or the file named by LIGERO_CONFIG), then environment
+ * overrides, then validation. Any problem becomes one ConfigError line naming the key.
+ */
+import { parse as parseJsonc, type ParseError, printParseErrorCode } from "jsonc-parser";
+import { type Config, configSchema } from "./schema.ts";
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+const DEFAULT_FILE = new URL("../ligero.jsonc", import.meta.url);
+
+export function loadConfig(env: Record<string, string | undefined> = Deno.env.toObject()): Config {
+  const path = env.LIGERO_CONFIG ? env.LIGERO_CONFIG : DEFAULT_FILE;
+  const raw = readConfigFile(path);
+  applyEnvironment(raw, env);
+  const result = configSchema.safeParse(raw);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const key = issue.path.join(".") || "(root)";
+    throw new ConfigError(`config: ${key}: ${issue.message}`);
+  }
+  return result.data;
+}
+
+function readConfigFile(path: string | URL): Record<string, unknown> {
+  let text: string;
+  try {
+    text = Deno.readTextFileSync(path);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound && path === DEFAULT_FILE) return {};
+    throw new ConfigError(`config: cannot read ${path}: ${(e as Error).message}`);
+  }
+  const errors: ParseError[] = [];
+  const value = parseJsonc(text, errors, { allowTrailingComma: true });
+  if (errors.length > 0) {
+    const { error, offset } = errors[0];
+    const line = text.slice(0, offset).split("\n").length;
+    throw new ConfigError(`config: ${path}: line ${line}: ${printParseErrorCode(error)}`);
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new ConfigError(`config: ${path}: the top level must be an object`);
+  }
+  return value;
+}
+
+/**
+ * Environment overrides: PORT, DATABASE_URL, and LIGERO_<SECTION>__<KEY> (double underscore
+ * between levels, case and underscores inside a name ignored: LIGERO_MEMORY__SHED_AT sets
+ * memory.shedAt). Values are read as JSON when they parse, else as strings.
+ */
+function applyEnvironment(raw: Record<string, unknown>, env: Record<string, string | undefined>) {
+  if (env.PORT) setPath(raw, ["server", "port"], env.PORT);
+  if (env.DATABASE_URL) setPath(raw, ["store", "databaseUrl"], env.DATABASE_URL);
+  for (const [name, value] of Object.entries(env)) {
+    if (!name.startsWith("LIGERO_") || name === "LIGERO_CONFIG" || value === undefined) continue;
+    const path = name.slice("LIGERO_".length).split("__");
+    setPath(raw, path, value);
+  }
+}
+
+function setPath(target: Record<string, unknown>, path: string[], text: string) {
+  let node = target;
+  for (const [i, part] of path.entries()) {
+    const key = matchKey(node, part);
+    if (i === path.length - 1) {
+      node[key] = parseValue(text);
+      return;
+    }
+    if (typeof node[key] !== "object" || node[key] === null) node[key] = {};
+    node = node[key] as Record<string, unknown>;
+  }
+}
+
+/** Finds the existing or schema key for an env segment: SHED_AT → shedAt. */
+function matchKey(node: Record<string, unknown>, envPart: string): string {
+  const wanted = envPart.replaceAll("_", "").toLowerCase();
+  const candidates = [...Object.keys(node), ...schemaKeys()];
+  return candidates.find((k) => k.toLowerCase() === wanted) ?? envPart.toLowerCase();
+}
+
+let knownKeys: string[] | undefined;
+function schemaKeys(): string[] {
+  knownKeys ??= collectKeys(configSchema.parse({}));
+  return knownKeys;
+}
+
+function collectKeys(value: unknown): string[] {
+  if (typeof value !== "object" || value === null) return [];
+  return Object.entries(value).flatMap(([k, v]) => [k, ...collectKeys(v)]);
+}
+
+function parseValue(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * Every error leaves the server as `{ "error": { "code", "message" } }` with a fitting
+ * status. Routes and services throw ApiError; anything else is a 500 that gets logged.
+ */
+import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { log } from "./log.ts";
+
+export class ApiError extends HTTPException {
+  constructor(
+    status: ContentfulStatusCode,
+    readonly code: string,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(status, { message });
+  }
+}
+
+export function errorBody(code: string, message: string, details?: Record<string, unknown>) {
+  return { error: { code, message, ...(details ? { details } : {}) } };
+}
+
+/** Maps Hono's own exceptions (body limit, malformed JSON from validators) to our codes. */
+const HONO_CODES: Record<number, string> = {
+  400: "bad_request",
+  401: "unauthorized",
+  403: "forbidden",
+  404: "not_found",
+  413: "payload_too_large",
+  415: "unsupported_media_type",
+};
+
+export function onError(err: Error, c: Context): Response {
+  if (err instanceof ApiError) {
+    if (err.status >= 500) log.warn("request failed", { code: err.code, message: err.message });
+    return c.json(errorBody(err.code, err.message, err.details), err.status);
+  }
+  if (err instanceof HTTPException) {
+    const code = HONO_CODES[err.status] ?? "http_error";
+    return c.json(errorBody(code, err.message || code), err.status as ContentfulStatusCode);
+  }
+  log.error("unhandled error", { error: err.message, stack: err.stack });
+  return c.json(errorBody("internal_error", "internal server error"), 500);
+}
+
+export function notFound(c: Context): Response {
+  return c.json(
+    errorBody("not_found", `no route for ${c.req.method} ${new URL(c.req.url).pathname}`),
+    404,
+  );
+}

@@ -1,0 +1,127 @@
+/**
+ * The memory governor: samples RSS on a timer and, above `shedAt × ceiling`, refuses new
+ * heavy work with 503 + Retry-After so the process sheds load instead of being OOM-killed.
+ * Reads, health and metrics are never shed.
+ */
+import type { MiddlewareHandler } from "hono";
+import { cgroupMemoryLimit } from "./cgroup.ts";
+import { ApiError } from "./errors.ts";
+import { log } from "./log.ts";
+import { Counter, Gauge, metrics } from "./metrics.ts";
+
+const DEFAULT_CEILING = 256 * 1024 * 1024;
+
+export interface GovernorOptions {
+  ceiling: number | "auto";
+  shedAt: number;
+  sampleMs: number;
+}
+
+export class MemoryGovernor {
+  readonly ceiling: number;
+  readonly ceilingSource: "config" | "cgroup" | "default";
+  readonly shedAt: number;
+  #rss = 0;
+  #shedding = false;
+  #timer: number;
+  readonly #shed = metrics.register(
+    new Counter("ligero_shed_requests_total", "Heavy requests refused near the memory ceiling."),
+  );
+
+  constructor(options: GovernorOptions, private readonly readRss = () => Deno.memoryUsage().rss) {
+    if (options.ceiling === "auto") {
+      const limit = cgroupMemoryLimit();
+      this.ceiling = limit ?? DEFAULT_CEILING;
+      this.ceilingSource = limit ? "cgroup" : "default";
+    } else {
+      this.ceiling = options.ceiling;
+      this.ceilingSource = "config";
+    }
+    this.shedAt = options.shedAt;
+    this.sample();
+    this.#timer = setInterval(() => this.sample(), options.sampleMs);
+    Deno.unrefTimer(this.#timer);
+    this.#registerGauges();
+  }
+
+  get rss(): number {
+    return this.#rss;
+  }
+
+  get shedding(): boolean {
+    return this.#shedding;
+  }
+
+  /** Reads RSS now; called by the timer and before admitting heavy work. */
+  sample(): number {
+    this.#rss = this.readRss();
+    const over = this.#rss >= this.shedAt * this.ceiling;
+    if (over !== this.#shedding) {
+      this.#shedding = over;
+      log.warn(over ? "memory high: shedding heavy requests" : "memory back below threshold", {
+        rss: this.#rss,
+        ceiling: this.ceiling,
+        shedAt: this.shedAt,
+      });
+    }
+    return this.#rss;
+  }
+
+  /** Middleware for routes that allocate: 503 while above the threshold. */
+  heavy(): MiddlewareHandler {
+    const governor = this;
+    return async function shedWhenMemoryHigh(c, next) {
+      if (governor.shedding) {
+        governor.#shed.inc({ route: c.req.routePath });
+        c.header("Retry-After", "2");
+        throw new ApiError(
+          503,
+          "memory_pressure",
+          `server is near its memory ceiling (${mib(governor.rss)} of ${
+            mib(governor.ceiling)
+          } MiB); retry shortly`,
+        );
+      }
+      await next();
+    };
+  }
+
+  close(): void {
+    clearInterval(this.#timer);
+  }
+
+  #registerGauges() {
+    const gauge = (name: string, help: string, read: () => number) =>
+      metrics.register(new Gauge(name, help)).collect(read);
+    gauge("process_resident_memory_bytes", "Resident set size of this process.", () => this.#rss);
+    gauge(
+      "ligero_memory_ceiling_bytes",
+      "The memory ceiling RSS must stay under.",
+      () => this.ceiling,
+    );
+    gauge(
+      "ligero_memory_ratio",
+      "RSS as a fraction of the ceiling.",
+      () => this.#rss / this.ceiling,
+    );
+    gauge(
+      "ligero_memory_shed_threshold_ratio",
+      "Fraction of the ceiling where shedding starts.",
+      () => this.shedAt,
+    );
+    gauge(
+      "ligero_memory_shedding",
+      "1 while heavy requests are being shed.",
+      () => this.#shedding ? 1 : 0,
+    );
+    gauge("ligero_heap_used_bytes", "V8 heap in use.", () => Deno.memoryUsage().heapUsed);
+    gauge("ligero_heap_total_bytes", "V8 heap reserved.", () => Deno.memoryUsage().heapTotal);
+    gauge(
+      "ligero_external_memory_bytes",
+      "Memory held by ArrayBuffers and other externals.",
+      () => Deno.memoryUsage().external,
+    );
+  }
+}
+
+const mib = (bytes: number) => (bytes / 1024 / 1024).toFixed(0);

@@ -1,0 +1,51 @@
+/**
+ * Request body parsing shared by every JSON route: size limit, JSON syntax, then the zod
+ * schema, each failure a precise 4xx.
+ */
+import type { Context, MiddlewareHandler } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import type { z } from "zod";
+import { formatBytes } from "../config/units.ts";
+import { ApiError } from "./errors.ts";
+
+/** Refuses bodies over `maxBytes` with 413, whether or not Content-Length is sent. */
+export function limitBody(maxBytes: number): MiddlewareHandler {
+  const limit = bodyLimit({
+    maxSize: maxBytes,
+    onError: (c) => {
+      throw tooLarge(c);
+    },
+  });
+  return function limitBodySize(c, next) {
+    c.set("bodyLimit" as never, maxBytes as never);
+    return limit(c, next);
+  };
+}
+
+function tooLarge(c: Context): ApiError {
+  const max = c.get("bodyLimit" as never) as number | undefined;
+  const limit = max ? ` of ${formatBytes(max)}` : "";
+  return new ApiError(413, "payload_too_large", `request body exceeds the limit${limit}`);
+}
+
+export async function readJson<S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>> {
+  const type = c.req.header("content-type") ?? "";
+  if (!/^application\/([\w.+-]*\+)?json\b/i.test(type)) {
+    throw new ApiError(415, "unsupported_media_type", "send the body as application/json");
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(await c.req.text());
+  } catch (e) {
+    // the body-limit middleware aborts the stream with its own error while we read
+    if ((e as Error).name === "BodyLimitError") throw tooLarge(c);
+    throw new ApiError(400, "invalid_json", `malformed JSON: ${(e as Error).message}`);
+  }
+  const result = schema.safeParse(body);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const where = issue.path.length ? issue.path.join(".") : "body";
+    throw new ApiError(400, "invalid_request", `${where}: ${issue.message}`);
+  }
+  return result.data;
+}
