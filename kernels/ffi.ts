@@ -30,7 +30,6 @@ const COMMON_SYMBOLS = {
   ligero_test_panic: { parameters: ["buffer", "usize"], result: "i32" }, // i32 (u8* err, usize err_cap)
 } as const satisfies Deno.ForeignLibraryInterface;
 
-export type KernelSymbols<S extends Deno.ForeignLibraryInterface> = S & typeof COMMON_SYMBOLS;
 
 export class KernelMissingError extends Error {
   override name = "KernelMissingError";
@@ -61,19 +60,20 @@ export function defaultLibraryDir(): string {
 
 /** An opened kernel library: its symbols, its description, and status checking. */
 export class KernelLibrary<S extends Deno.ForeignLibraryInterface> {
-  readonly symbols: Deno.DynamicLibrary<KernelSymbols<S>>["symbols"];
+  readonly symbols: Deno.DynamicLibrary<S>["symbols"];
   /** What the kernel runs on, e.g. "avx512"; shown as "rust(avx512)" in /ready. */
   readonly info: string;
   /** Reused by synchronous calls; nonblocking calls each get their own (they may overlap). */
   readonly #syncError = new Uint8Array(ERROR_CAPACITY);
-  readonly #lib: Deno.DynamicLibrary<KernelSymbols<S>>;
+  readonly #lib: Deno.DynamicLibrary<Deno.ForeignLibraryInterface>;
+  readonly #common: Deno.DynamicLibrary<typeof COMMON_SYMBOLS>["symbols"];
   #closed = false;
 
   constructor(readonly name: string, symbols: S, libraryDir = "") {
     const dir = libraryDir || defaultLibraryDir();
     const path = `${dir.replace(/\/$/, "")}/${libraryFileName(name)}`;
     try {
-      this.#lib = Deno.dlopen(path, { ...symbols, ...COMMON_SYMBOLS } as KernelSymbols<S>);
+      this.#lib = Deno.dlopen(path, { ...symbols, ...COMMON_SYMBOLS });
     } catch (cause) {
       throw new KernelMissingError(
         `${name} kernel: cannot load ${path} (${(cause as Error).message}); ` +
@@ -81,8 +81,9 @@ export class KernelLibrary<S extends Deno.ForeignLibraryInterface> {
         { cause },
       );
     }
-    this.symbols = this.#lib.symbols;
-    const version = this.symbols.ligero_abi_version();
+    this.symbols = this.#lib.symbols as Deno.DynamicLibrary<S>["symbols"];
+    this.#common = this.#lib.symbols as Deno.DynamicLibrary<typeof COMMON_SYMBOLS>["symbols"];
+    const version = this.#common.ligero_abi_version();
     if (version !== ABI_VERSION) {
       this.#lib.close();
       throw new KernelMissingError(
@@ -91,7 +92,7 @@ export class KernelLibrary<S extends Deno.ForeignLibraryInterface> {
       );
     }
     const buf = new Uint8Array(128);
-    const len = Number(this.symbols.ligero_kernel_info(buf, BigInt(buf.length)));
+    const len = Number(this.#common.ligero_kernel_info(buf, BigInt(buf.length)));
     this.info = decoder.decode(buf.subarray(0, Math.min(len, buf.length - 1)));
   }
 
@@ -116,7 +117,7 @@ export class KernelLibrary<S extends Deno.ForeignLibraryInterface> {
   /** Forces a panic inside the kernel's guard; used by tests to prove the host survives. */
   testPanic(): void {
     const [err, cap] = this.syncErrorBuffer();
-    this.check(this.symbols.ligero_test_panic(err, cap));
+    this.check(this.#common.ligero_test_panic(err, cap));
   }
 
   close(): void {

@@ -23,7 +23,7 @@ export class MemoryGovernor {
   readonly shedAt: number;
   #rss = 0;
   #shedding = false;
-  #timer: number;
+  #timer: ReturnType<typeof setInterval>;
   readonly #shed = metrics.register(
     new Counter("ligero_shed_requests_total", "Heavy requests refused near the memory ceiling."),
   );
@@ -40,7 +40,7 @@ export class MemoryGovernor {
     this.shedAt = options.shedAt;
     this.sample();
     this.#timer = setInterval(() => this.sample(), options.sampleMs);
-    Deno.unrefTimer(this.#timer);
+    Deno.unrefTimer(this.#timer as unknown as number);
     this.#registerGauges();
   }
 
@@ -69,22 +69,22 @@ export class MemoryGovernor {
 
   /** Middleware for routes that allocate: 503 while above the threshold. */
   heavy(): MiddlewareHandler {
-    const governor = this;
-    return async function shedWhenMemoryHigh(c, next) {
-      if (governor.shedding) {
-        governor.#shed.inc({ route: c.req.routePath });
-        c.header("Retry-After", "2");
-        throw new ApiError(
-          503,
-          "memory_pressure",
-          `server is near its memory ceiling (${mib(governor.rss)} of ${
-            mib(governor.ceiling)
-          } MiB); retry shortly`,
-        );
-      }
-      await next();
-    };
+    return this.#shedWhenMemoryHigh;
   }
+
+  readonly #shedWhenMemoryHigh: MiddlewareHandler = async (c, next) => {
+    if (this.#shedding) {
+      this.#shed.inc({ route: c.req.routePath });
+      c.header("Retry-After", "2");
+      throw new ApiError(
+        503,
+        "memory_pressure",
+        `server is near its memory ceiling (${mib(this.#rss)} of ${mib(this.ceiling)} MiB); ` +
+          "retry shortly",
+      );
+    }
+    await next();
+  };
 
   close(): void {
     clearInterval(this.#timer);
