@@ -1,0 +1,41 @@
+/**
+ * The highlighted snippet of a full-text hit, made here for both backends so they show the
+ * same thing: the window of the chunk with the most matched words, matches in `<mark>`.
+ * Matching uses the index's own terms, so "datos" is marked for the query "dato".
+ */
+import { WORD, wordTerms } from "./terms.ts";
+import type { Language } from "./types.ts";
+
+const WINDOW_WORDS = 32;
+
+export function snippet(text: string, language: Language, queryTerms: ReadonlySet<string>): string {
+  const words = [...text.matchAll(WORD)];
+  if (words.length === 0) return "";
+  const hit = words.map((m) =>
+    wordTerms(m[0].toLowerCase(), language).some((t) => queryTerms.has(t)) ? 1 : 0
+  );
+  let best = 0, count = 0, bestCount = -1;
+  for (let i = 0; i < words.length; i++) {
+    count += hit[i];
+    if (i >= WINDOW_WORDS) count -= hit[i - WINDOW_WORDS];
+    const start = Math.max(0, i - WINDOW_WORDS + 1);
+    if (count > bestCount) [bestCount, best] = [count, start];
+  }
+  const last = Math.min(words.length, best + WINDOW_WORDS) - 1;
+  const from = best === 0 ? 0 : words[best].index;
+  const to = last === words.length - 1 ? text.length : words[last].index + words[last][0].length;
+  let out = from > 0 ? "…" : "";
+  let cursor = from;
+  for (let i = best; i <= last; i++) {
+    if (!hit[i]) continue;
+    const m = words[i];
+    out += escapeHtml(text.slice(cursor, m.index)) + "<mark>" + escapeHtml(m[0]) + "</mark>";
+    cursor = m.index + m[0].length;
+  }
+  out += escapeHtml(text.slice(cursor, to));
+  return (to < text.length ? out + "…" : out).replace(/\s+/g, " ").trim();
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"]/g, (c) => `&${{ "&": "amp", "<": "lt", ">": "gt", '"': "quot" }[c]};`);
+}

@@ -1,0 +1,321 @@
+// deno-lint-ignore-file require-await -- the Store interface is async (PostgreSQL); node:sqlite
+// is synchronous, and `async` turns its throws into rejections like the other backend's.
+/**
+ * The embedded store (no DATABASE_URL): SQLite through Deno's built-in `node:sqlite`, one
+ * file, one process. Calls are synchronous underneath; the async signatures are the Store
+ * interface's, shared with PostgreSQL.
+ */
+import { SqliteAccounts } from "./sqlite-accounts.ts";
+import { SqliteDatabase } from "./sqlite-database.ts";
+import { snippet } from "./snippet.ts";
+import { indexTerms, queryTerms } from "./terms.ts";
+import { type Row, toChunk, toDocument } from "./rows.ts";
+import { copyVector, vectorBytes } from "./vectors.ts";
+import {
+  type Chunk,
+  type ChunkBatch,
+  type DocumentPatch,
+  type DocumentRecord,
+  type Language,
+  type NewDocument,
+  type Page,
+  type PageInput,
+  RecordMissingError,
+  type ResumePoint,
+  type TextHit,
+  type TextSearchQuery,
+  type VectorBatch,
+} from "./types.ts";
+
+const now = (): string => new Date().toISOString();
+
+export class SqliteStore extends SqliteAccounts {
+  readonly implementation = "sqlite";
+
+  static open(dataDir: string): SqliteStore {
+    return new SqliteStore(new SqliteDatabase(dataDir));
+  }
+
+  async ping(): Promise<void> {
+    this.guard(() => this.s.q("SELECT 1").get());
+  }
+
+  async close(): Promise<void> {
+    this.s.close();
+  }
+
+  async createDocument(input: NewDocument): Promise<DocumentRecord> {
+    const id = crypto.randomUUID(), at = now();
+    this.guard(() =>
+      this.s.q(
+        `INSERT INTO documents (id, owner_id, title, mime, sha256, bytes, pages_total, language,
+         created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(
+        id,
+        input.ownerId,
+        input.title,
+        input.mime,
+        input.sha256,
+        input.bytes,
+        input.pagesTotal ?? 0,
+        input.language ?? "other",
+        at,
+        at,
+      )
+    );
+    return (await this.getDocument(id))!;
+  }
+
+  async getDocument(id: string, ownerId?: string): Promise<DocumentRecord | null> {
+    const row = this.guard(() => this.s.q("SELECT * FROM documents WHERE id = ?").get(id));
+    if (!row || (ownerId !== undefined && row.owner_id !== ownerId)) return null;
+    return toDocument(row);
+  }
+
+  async findDocumentBySha256(ownerId: string, sha256: string): Promise<DocumentRecord | null> {
+    const row = this.guard(() =>
+      this.s.q(
+        `SELECT * FROM documents WHERE owner_id = ? AND sha256 = ? AND status != 'failed'
+         ORDER BY created_at LIMIT 1`,
+      ).get(ownerId, sha256)
+    );
+    return row ? toDocument(row) : null;
+  }
+
+  async listDocuments(
+    ownerId: string,
+    { limit = 50, offset = 0 }: { limit?: number; offset?: number } = {},
+  ): Promise<Page<DocumentRecord>> {
+    return this.guard(() => ({
+      items: this.s.q(
+        "SELECT * FROM documents WHERE owner_id = ? ORDER BY created_at DESC, id LIMIT ? OFFSET ?",
+      ).all(ownerId, limit, offset).map(toDocument),
+      total: Number(
+        this.s.q("SELECT count(*) AS n FROM documents WHERE owner_id = ?").get(ownerId)!.n,
+      ),
+    }));
+  }
+
+  async updateDocument(id: string, patch: DocumentPatch): Promise<void> {
+    const sets: string[] = [], values: (string | number | null)[] = [];
+    const set = (column: string, value: string | number | null) => {
+      sets.push(`${column} = ?`);
+      values.push(value);
+    };
+    if (patch.title !== undefined) set("title", patch.title);
+    if (patch.status !== undefined) set("status", patch.status);
+    if (patch.pageCount !== undefined) set("page_count", patch.pageCount);
+    if (patch.language !== undefined) set("language", patch.language);
+    if (patch.pagesDone !== undefined) set("pages_done", patch.pagesDone);
+    if (patch.pagesTotal !== undefined) set("pages_total", patch.pagesTotal);
+    if (patch.error !== undefined) {
+      set("error_code", patch.error?.code ?? null);
+      set("error_message", patch.error?.message ?? null);
+    }
+    set("updated_at", now());
+    const changes = this.guard(() =>
+      this.s.db.prepare(`UPDATE documents SET ${sets.join(", ")} WHERE id = ?`).run(...values, id)
+        .changes
+    );
+    if (changes === 0) throw new RecordMissingError(`document ${id} does not exist`);
+  }
+
+  async failDocument(id: string, code: string, message: string): Promise<void> {
+    this.guard(() =>
+      this.s.transaction(() => {
+        this.s.q("DELETE FROM chunks WHERE document_id = ?").run(id);
+        this.s.q(
+          `UPDATE documents SET status = 'failed', error_code = ?, error_message = ?,
+           chunk_count = 0, updated_at = ? WHERE id = ?`,
+        ).run(code, message, now(), id);
+      })
+    );
+  }
+
+  async deleteDocument(id: string, ownerId?: string): Promise<boolean> {
+    return this.guard(() =>
+      this.s.transaction(() =>
+        ownerId === undefined
+          ? this.s.q("DELETE FROM documents WHERE id = ?").run(id).changes > 0
+          : this.s.q("DELETE FROM documents WHERE id = ? AND owner_id = ?").run(id, ownerId)
+            .changes > 0
+      )
+    );
+  }
+
+  async listUnfinished(): Promise<DocumentRecord[]> {
+    return this.guard(() =>
+      this.s.q(
+        `SELECT * FROM documents WHERE status IN ('queued', 'extracting', 'embedding')
+         ORDER BY created_at, id`,
+      ).all().map(toDocument)
+    );
+  }
+
+  async resumePoint(documentId: string): Promise<ResumePoint> {
+    return this.guard(() => ({
+      pagesStored: Number(
+        this.s.q("SELECT count(*) AS n FROM pages WHERE document_id = ?").get(documentId)!.n,
+      ),
+      nextOrdinal: Number(
+        this.s.q("SELECT coalesce(max(ordinal) + 1, 0) AS n FROM chunks WHERE document_id = ?")
+          .get(documentId)!.n,
+      ),
+    }));
+  }
+
+  async writePages(documentId: string, pages: PageInput[]): Promise<void> {
+    this.guard(() =>
+      this.s.transaction(() => {
+        this.#requireDocument(documentId);
+        const insert = this.s.q(
+          `INSERT INTO pages (document_id, page_number, text) VALUES (?, ?, ?)
+           ON CONFLICT (document_id, page_number) DO UPDATE SET text = excluded.text`,
+        );
+        for (const page of pages) insert.run(documentId, page.pageNumber, page.text);
+      })
+    );
+  }
+
+  async getPage(documentId: string, pageNumber: number): Promise<string | null> {
+    const row = this.guard(() =>
+      this.s.q("SELECT text FROM pages WHERE document_id = ? AND page_number = ?")
+        .get(documentId, pageNumber)
+    );
+    return row ? String(row.text) : null;
+  }
+
+  async writeChunks(batch: ChunkBatch): Promise<void> {
+    const { documentId, model, chunks } = batch;
+    this.guard(() =>
+      this.s.transaction(() => {
+        const language = this.#requireDocument(documentId);
+        const insertChunk = this.s.q(
+          `INSERT INTO chunks (document_id, ordinal, page_start, page_end, text, token_count)
+           VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (document_id, ordinal) DO NOTHING RETURNING id`,
+        );
+        const insertTerms = this.s.q("INSERT INTO chunk_terms (rowid, terms) VALUES (?, ?)");
+        const insertVector = this.s.q(
+          "INSERT INTO vectors (chunk_id, model, dims, data) VALUES (?, ?, ?, ?)",
+        );
+        for (const c of chunks) {
+          const row = insertChunk.get(
+            documentId,
+            c.ordinal,
+            c.pageStart,
+            c.pageEnd,
+            c.text,
+            c.tokenCount,
+          );
+          if (!row) continue; // already committed by an earlier run of this job
+          insertTerms.run(row.id, indexTerms(c.text, language));
+          if (c.vector) insertVector.run(row.id, model, c.vector.length, vectorBytes(c.vector));
+        }
+        this.s.q(
+          `UPDATE documents SET pages_done = coalesce(?, pages_done), updated_at = ?,
+           chunk_count = (SELECT count(*) FROM chunks WHERE document_id = ?),
+           status = CASE WHEN ? THEN 'ready' ELSE status END,
+           error_code = CASE WHEN ? THEN NULL ELSE error_code END,
+           error_message = CASE WHEN ? THEN NULL ELSE error_message END
+           WHERE id = ?`,
+        ).run(
+          batch.pagesDone ?? null,
+          now(),
+          documentId,
+          ...Array(3).fill(batch.final ? 1 : 0),
+          documentId,
+        );
+      })
+    );
+  }
+
+  async getChunks(ids: number[], ownerId?: string): Promise<Chunk[]> {
+    if (ids.length === 0) return [];
+    const rows = this.guard(() =>
+      this.s.q(
+        `SELECT c.*, d.title, d.owner_id FROM chunks c JOIN documents d ON d.id = c.document_id
+         WHERE c.id IN (SELECT value FROM json_each(?))`,
+      ).all(JSON.stringify(ids))
+    );
+    const byId = new Map(
+      rows.filter((r) => ownerId === undefined || r.owner_id === ownerId).map((r) => [r.id, r]),
+    );
+    return ids.flatMap((id) => byId.has(id) ? [toChunk(byId.get(id)!)] : []);
+  }
+
+  async searchText({ ownerId, query, k, documentIds }: TextSearchQuery): Promise<TextHit[]> {
+    const terms = queryTerms(query);
+    if (terms.length === 0 || k <= 0 || documentIds?.length === 0) return [];
+    const match = terms.map((t) => `"${t.replaceAll('"', '""')}"`).join(" OR ");
+    const rows = this.guard(() =>
+      this.s.q(
+        `SELECT c.id, c.document_id, c.page_start, c.page_end, c.text, d.language,
+           bm25(chunk_terms) AS rank
+         FROM chunk_terms JOIN chunks c ON c.id = chunk_terms.rowid
+           JOIN documents d ON d.id = c.document_id
+         WHERE chunk_terms MATCH ? AND d.owner_id = ? AND d.status = 'ready'
+           AND (? IS NULL OR d.id IN (SELECT value FROM json_each(?)))
+         ORDER BY rank, c.id LIMIT ?`,
+      ).all(match, ownerId, ...Array(2).fill(documentIds ? JSON.stringify(documentIds) : null), k)
+    );
+    const termSet = new Set(terms);
+    return rows.map((r: Row) => ({
+      chunkId: Number(r.id),
+      documentId: String(r.document_id),
+      score: -Number(r.rank),
+      snippet: snippet(r.text, r.language as Language, termSet),
+      pageStart: Number(r.page_start),
+      pageEnd: Number(r.page_end),
+    }));
+  }
+
+  async *streamVectors(
+    model: string,
+    batchSize: number,
+    afterChunkId = 0,
+  ): AsyncGenerator<VectorBatch> {
+    const statement = this.s.db.prepare(
+      `SELECT v.chunk_id, d.owner_id, c.document_id, v.dims, v.data
+       FROM vectors v JOIN chunks c ON c.id = v.chunk_id JOIN documents d ON d.id = c.document_id
+       WHERE v.model = ? AND v.chunk_id > ? AND d.status = 'ready'
+       ORDER BY v.chunk_id LIMIT ?`,
+    );
+    // No object per row (present in Deno's node:sqlite, missing from its type declarations).
+    (statement as unknown as { setReturnArrays(on: boolean): void }).setReturnArrays(true);
+    let after = afterChunkId;
+    while (true) {
+      const rows = this.guard(() => statement.all(model, after, batchSize)) as unknown as [
+        number,
+        string,
+        string,
+        number,
+        Uint8Array,
+      ][];
+      if (rows.length === 0) return;
+      const dims = rows[0][3];
+      const batch: VectorBatch = {
+        dims,
+        chunkIds: new Array(rows.length),
+        ownerIds: new Array(rows.length),
+        documentIds: new Array(rows.length),
+        vectors: new Float32Array(rows.length * dims),
+      };
+      for (const [i, [chunkId, ownerId, documentId, , data]] of rows.entries()) {
+        batch.chunkIds[i] = chunkId;
+        batch.ownerIds[i] = ownerId;
+        batch.documentIds[i] = documentId;
+        copyVector(data, batch.vectors, i, dims);
+      }
+      after = rows[rows.length - 1][0];
+      yield batch;
+      if (rows.length < batchSize) return;
+    }
+  }
+
+  /** The document's language; throws when it is gone (deleted while its job ran). */
+  #requireDocument(id: string): Language {
+    const row = this.s.q("SELECT language FROM documents WHERE id = ?").get(id);
+    if (!row) throw new RecordMissingError(`document ${id} does not exist`);
+    return row.language as Language;
+  }
+}
