@@ -18,6 +18,38 @@ const bytes = z.union([z.string(), z.number()]).transform((value, ctx) => {
 const kernelChoice = <T extends string>(names: readonly [T, ...T[]]) =>
   z.enum(["auto", ...names] as [string, ...string[]]);
 
+/**
+ * One remote LLM provider. The base URL comes only from here, never from a request; the key
+ * only from the environment variable named by apiKeyEnv.
+ */
+const llmRemote = (defaults: {
+  baseUrl: string;
+  model: string;
+  apiKeyEnv: string;
+  maxTokens: number;
+}) =>
+  z.object({
+    baseUrl: z.url({ protocol: /^https?$/ }).default(defaults.baseUrl),
+    model: z.string().min(1).default(defaults.model),
+    /** Empty for servers that need no key (Ollama, llama.cpp). */
+    apiKeyEnv: z.string().default(defaults.apiKeyEnv),
+    timeouts: z.object({
+      /** Until the response headers. */
+      connectMs: z.number().int().min(100).default(30_000),
+      /** Longest silence while the answer streams. */
+      idleMs: z.number().int().min(100).default(60_000),
+      /** The whole call, retries and their waits included. */
+      totalMs: z.number().int().min(1000).default(300_000),
+    }).strict().prefault({}),
+    /** Retries on 429, 5xx and refused connections, only before the first token. */
+    maxRetries: z.number().int().min(0).max(10).default(2),
+    temperature: z.number().min(0).max(2).default(0.3),
+    /** Longest answer, in tokens. */
+    maxTokens: z.number().int().min(1).default(defaults.maxTokens),
+    /** Tokens the prompt (sources, history, question) may use. */
+    promptTokens: z.number().int().min(500).default(6000),
+  }).strict().prefault({});
+
 export const configSchema = z.object({
   server: z.object({
     host: z.string().default("127.0.0.1"),
@@ -58,8 +90,28 @@ export const configSchema = z.object({
     poolSize: z.number().int().min(1).max(100).default(5),
   }).strict().prefault({}),
   llm: z.object({
+    /** "offline" answers by quoting the sources: no key, no network. */
     provider: z.enum(["offline", "kimi", "gemini", "openai"]).default("offline"),
-  }).passthrough().prefault({}),
+    kimi: llmRemote({
+      baseUrl: "https://api.moonshot.ai/v1",
+      model: "kimi-k2-0905-preview",
+      apiKeyEnv: "MOONSHOT_API_KEY",
+      maxTokens: 2048,
+    }),
+    gemini: llmRemote({
+      baseUrl: "https://generativelanguage.googleapis.com",
+      model: "gemini-2.5-flash",
+      apiKeyEnv: "GEMINI_API_KEY",
+      // Gemini 2.5 counts its thinking against maxOutputTokens.
+      maxTokens: 4096,
+    }),
+    openai: llmRemote({
+      baseUrl: "https://api.openai.com/v1",
+      model: "gpt-4o-mini",
+      apiKeyEnv: "OPENAI_API_KEY",
+      maxTokens: 1024,
+    }),
+  }).strict().prefault({}),
   log: z.object({
     level: z.enum(["debug", "info", "warn", "error"]).default("info"),
   }).strict().prefault({}),

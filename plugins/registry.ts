@@ -6,6 +6,9 @@ import type { Config } from "../config/schema.ts";
 import { KernelMissingError } from "../kernels/ffi.ts";
 import { log } from "../server/log.ts";
 import { instrument } from "./instrument.ts";
+import { llmImplementations } from "./llm/index.ts";
+import { metered } from "./llm/metered.ts";
+import type { LlmProvider } from "./llm/types.ts";
 import { similarityImplementations } from "./similarity/index.ts";
 import type { SimilarityKernel } from "./similarity/types.ts";
 
@@ -24,11 +27,15 @@ const AUTO_ORDER: Record<string, string[]> = {
 
 export interface Plugins {
   similarity: SimilarityKernel;
+  llm: LlmProvider;
 }
 
 /** Every slot the server has, for /ready: slot → implementation in use. */
 export function describe(plugins: Plugins): Record<string, string> {
-  return { similarity: plugins.similarity.implementation };
+  return {
+    similarity: plugins.similarity.implementation,
+    llm: `${plugins.llm.name}(${plugins.llm.model})`,
+  };
 }
 
 export async function buildPlugins(config: Config): Promise<Plugins> {
@@ -38,7 +45,24 @@ export async function buildPlugins(config: Config): Promise<Plugins> {
     similarityImplementations,
     config,
   );
-  return { similarity };
+  const llm = buildLlm(config);
+  return { similarity, llm };
+}
+
+/** The configured LLM provider, metered. A missing key stops startup with a ConfigError. */
+function buildLlm(config: Config): LlmProvider {
+  const name = config.llm.provider;
+  const factory = llmImplementations[name as keyof typeof llmImplementations];
+  if (!factory) {
+    throw new PluginError(
+      `config: llm.provider: unknown provider "${name}" (valid: ${
+        Object.keys(llmImplementations).join(", ")
+      })`,
+    );
+  }
+  const llm = factory(config);
+  log.info("llm ready", { provider: llm.name, model: llm.model });
+  return metered(llm);
 }
 
 async function buildKernel<T extends { implementation: string }>(
