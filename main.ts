@@ -33,9 +33,22 @@ async function main(): Promise<void> {
   };
   Deno.addSignalListener("SIGINT", stop);
   Deno.addSignalListener("SIGTERM", stop);
+  Deno.addSignalListener("SIGHUP", () => reload(governor));
   await server.finished;
   governor.close();
   plugins.similarity.close();
+}
+
+/** SIGHUP re-reads the config and applies what can change live: memory limits, log level. */
+function reload(governor: MemoryGovernor): void {
+  try {
+    const config = loadConfig();
+    setLogLevel(config.log.level);
+    governor.configure(config.memory);
+    log.info("config reloaded", { memoryCeiling: governor.ceiling, shedAt: governor.shedAt });
+  } catch (e) {
+    log.error("config reload failed; keeping the running config", { error: (e as Error).message });
+  }
 }
 
 try {

@@ -11,9 +11,11 @@ const modules = [...Deno.readDirSync(dir)]
   .filter((n) => wanted.size === 0 || wanted.has(n.replace(/\.ts$/, "")))
   .sort();
 
-console.log(`# ligero bench — ${new Date().toISOString()} — ${Deno.build.target}, ${
-  navigator.hardwareConcurrency
-} cores, Deno ${Deno.version.deno}\n`);
+console.log(
+  `# ligero bench — ${
+    new Date().toISOString()
+  } — ${Deno.build.target}, ${navigator.hardwareConcurrency} cores, Deno ${Deno.version.deno}\n`,
+);
 for (const name of modules) {
   const { default: run } = await import(new URL(name, dir).href);
   console.log(`## ${name.replace(/\.ts$/, "")}\n`);

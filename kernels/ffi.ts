@@ -30,7 +30,6 @@ const COMMON_SYMBOLS = {
   ligero_test_panic: { parameters: ["buffer", "usize"], result: "i32" }, // i32 (u8* err, usize err_cap)
 } as const satisfies Deno.ForeignLibraryInterface;
 
-
 export class KernelMissingError extends Error {
   override name = "KernelMissingError";
 }

@@ -18,17 +18,23 @@ export interface GovernorOptions {
 }
 
 export class MemoryGovernor {
-  readonly ceiling: number;
-  readonly ceilingSource: "config" | "cgroup" | "default";
-  readonly shedAt: number;
+  ceiling = DEFAULT_CEILING;
+  ceilingSource: "config" | "cgroup" | "default" = "default";
+  shedAt = 0.9;
   #rss = 0;
   #shedding = false;
-  #timer: ReturnType<typeof setInterval>;
+  #timer: ReturnType<typeof setInterval> | undefined;
   readonly #shed = metrics.register(
     new Counter("ligero_shed_requests_total", "Heavy requests refused near the memory ceiling."),
   );
 
   constructor(options: GovernorOptions, private readonly readRss = () => Deno.memoryUsage().rss) {
+    this.configure(options);
+    this.#registerGauges();
+  }
+
+  /** Applies memory settings; SIGHUP calls this again with the reloaded config. */
+  configure(options: GovernorOptions): void {
     if (options.ceiling === "auto") {
       const limit = cgroupMemoryLimit();
       this.ceiling = limit ?? DEFAULT_CEILING;
@@ -38,10 +44,10 @@ export class MemoryGovernor {
       this.ceilingSource = "config";
     }
     this.shedAt = options.shedAt;
-    this.sample();
+    clearInterval(this.#timer);
     this.#timer = setInterval(() => this.sample(), options.sampleMs);
     Deno.unrefTimer(this.#timer as unknown as number);
-    this.#registerGauges();
+    this.sample();
   }
 
   get rss(): number {

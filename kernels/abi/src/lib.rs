@@ -45,7 +45,10 @@ pub struct KernelError {
 
 impl KernelError {
     pub fn new(status: Status, message: impl Into<String>) -> Self {
-        Self { status, message: message.into() }
+        Self {
+            status,
+            message: message.into(),
+        }
     }
     pub fn invalid(message: impl Into<String>) -> Self {
         Self::new(Status::InvalidArgument, message)
@@ -176,7 +179,10 @@ mod tests {
         let mut buf = [0u8; 64];
         let status = unsafe { guard(buf.as_mut_ptr(), buf.len(), || panic!("boom")) };
         assert_eq!(status, Status::Panic as i32);
-        let text = std::ffi::CStr::from_bytes_until_nul(&buf).unwrap().to_str().unwrap();
+        let text = std::ffi::CStr::from_bytes_until_nul(&buf)
+            .unwrap()
+            .to_str()
+            .unwrap();
         assert_eq!(text, "kernel panicked: boom");
     }
 
@@ -184,11 +190,16 @@ mod tests {
     fn guard_passes_errors_through() {
         let mut buf = [0u8; 8];
         let status = unsafe {
-            guard(buf.as_mut_ptr(), buf.len(), || Err(KernelError::invalid("ñandú is long")))
+            guard(buf.as_mut_ptr(), buf.len(), || {
+                Err(KernelError::invalid("ñandú is long"))
+            })
         };
         assert_eq!(status, Status::InvalidArgument as i32);
         // truncated on a char boundary: "ñandú" starts with a 2-byte char
-        let text = std::ffi::CStr::from_bytes_until_nul(&buf).unwrap().to_str().unwrap();
+        let text = std::ffi::CStr::from_bytes_until_nul(&buf)
+            .unwrap()
+            .to_str()
+            .unwrap();
         assert_eq!(text, "ñandú");
     }
 
@@ -196,6 +207,8 @@ mod tests {
     fn null_slices_are_errors() {
         let r = unsafe { slice::<f32>(std::ptr::null(), 3, "query") };
         assert_eq!(r.unwrap_err().message, "query is a null pointer");
-        assert!(unsafe { slice::<f32>(std::ptr::null(), 0, "q") }.unwrap().is_empty());
+        assert!(unsafe { slice::<f32>(std::ptr::null(), 0, "q") }
+            .unwrap()
+            .is_empty());
     }
 }
