@@ -11,6 +11,8 @@ import { metered } from "./llm/metered.ts";
 import type { LlmProvider } from "./llm/types.ts";
 import { similarityImplementations } from "./similarity/index.ts";
 import type { SimilarityKernel } from "./similarity/types.ts";
+import { openStore } from "./store/index.ts";
+import type { Store } from "./store/types.ts";
 
 export class PluginError extends Error {
   override name = "PluginError";
@@ -28,6 +30,7 @@ const AUTO_ORDER: Record<string, string[]> = {
 export interface Plugins {
   similarity: SimilarityKernel;
   llm: LlmProvider;
+  store: Store;
 }
 
 /** Every slot the server has, for /ready: slot → implementation in use. */
@@ -35,6 +38,7 @@ export function describe(plugins: Plugins): Record<string, string> {
   return {
     similarity: plugins.similarity.implementation,
     llm: `${plugins.llm.name}(${plugins.llm.model})`,
+    store: plugins.store.implementation,
   };
 }
 
@@ -46,7 +50,9 @@ export async function buildPlugins(config: Config): Promise<Plugins> {
     config,
   );
   const llm = buildLlm(config);
-  return { similarity, llm };
+  const store = await openStore(config);
+  log.info("store ready", { implementation: store.implementation });
+  return { similarity, llm, store };
 }
 
 /** The configured LLM provider, metered. A missing key stops startup with a ConfigError. */

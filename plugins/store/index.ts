@@ -1,0 +1,22 @@
+/**
+ * The store slot's implementations. Not a kernel: the config picks it, PostgreSQL when
+ * `store.databaseUrl` (DATABASE_URL) is set, else the embedded SQLite file in `store.dataDir`.
+ */
+import type { Config } from "../../config/schema.ts";
+import { PostgresStore } from "./postgres.ts";
+import { SqliteStore } from "./sqlite.ts";
+import type { Store } from "./types.ts";
+
+export const storeImplementations = {
+  sqlite: (config: Config): Promise<Store> =>
+    new Promise((resolve) => resolve(SqliteStore.open(config.store.dataDir))),
+  postgres: (config: Config): Promise<Store> =>
+    PostgresStore.open(config.store.databaseUrl, config.store.poolSize),
+};
+
+/** Opens the configured store and applies its migrations. */
+export function openStore(config: Config): Promise<Store> {
+  return config.store.databaseUrl
+    ? storeImplementations.postgres(config)
+    : storeImplementations.sqlite(config);
+}
