@@ -9,7 +9,7 @@ import { connect, guard, migrate } from "./postgres-database.ts";
 import { type Row, toChunk, toDocument } from "./rows.ts";
 import { snippet } from "./snippet.ts";
 import { cjkTerms, queryTerms, queryWords } from "./terms.ts";
-import { copyVector, vectorBytes } from "./vectors.ts";
+import { vectorBatch, vectorBytes, type VectorRow } from "./vectors.ts";
 import {
   type Chunk,
   type ChunkBatch,
@@ -259,6 +259,15 @@ export class PostgresStore extends PostgresAccounts {
     });
   }
 
+  countVectors(model: string): Promise<number> {
+    return guard(async () => {
+      const [row] = await this.sql`SELECT count(*) AS n FROM vectors v
+        JOIN chunks c ON c.id = v.chunk_id JOIN documents d ON d.id = c.document_id
+        WHERE v.model = ${model} AND d.status = 'ready'`;
+      return Number(row.n);
+    });
+  }
+
   async *streamVectors(
     model: string,
     batchSize: number,
@@ -273,20 +282,7 @@ export class PostgresStore extends PostgresAccounts {
           ORDER BY v.chunk_id LIMIT ${batchSize}`.values()
       );
       if (rows.length === 0) return;
-      const dims = Number(rows[0][3]);
-      const batch: VectorBatch = {
-        dims,
-        chunkIds: new Array(rows.length),
-        ownerIds: new Array(rows.length),
-        documentIds: new Array(rows.length),
-        vectors: new Float32Array(rows.length * dims),
-      };
-      for (const [i, [chunkId, ownerId, documentId, , data]] of rows.entries()) {
-        batch.chunkIds[i] = Number(chunkId);
-        batch.ownerIds[i] = ownerId;
-        batch.documentIds[i] = documentId;
-        copyVector(data, batch.vectors, i, dims);
-      }
+      const batch = vectorBatch(rows as unknown as VectorRow[]);
       after = batch.chunkIds[rows.length - 1];
       yield batch;
       if (rows.length < batchSize) return;

@@ -10,7 +10,7 @@ import { SqliteDatabase } from "./sqlite-database.ts";
 import { snippet } from "./snippet.ts";
 import { indexTerms, queryTerms } from "./terms.ts";
 import { type Row, toChunk, toDocument } from "./rows.ts";
-import { copyVector, vectorBytes } from "./vectors.ts";
+import { vectorBatch, vectorBytes, type VectorRow } from "./vectors.ts";
 import {
   type Chunk,
   type ChunkBatch,
@@ -284,32 +284,26 @@ export class SqliteStore extends SqliteAccounts {
     (statement as unknown as { setReturnArrays(on: boolean): void }).setReturnArrays(true);
     let after = afterChunkId;
     while (true) {
-      const rows = this.guard(() => statement.all(model, after, batchSize)) as unknown as [
-        number,
-        string,
-        string,
-        number,
-        Uint8Array,
-      ][];
+      const rows = this.guard(() =>
+        statement.all(model, after, batchSize)
+      ) as unknown as VectorRow[];
       if (rows.length === 0) return;
-      const dims = rows[0][3];
-      const batch: VectorBatch = {
-        dims,
-        chunkIds: new Array(rows.length),
-        ownerIds: new Array(rows.length),
-        documentIds: new Array(rows.length),
-        vectors: new Float32Array(rows.length * dims),
-      };
-      for (const [i, [chunkId, ownerId, documentId, , data]] of rows.entries()) {
-        batch.chunkIds[i] = chunkId;
-        batch.ownerIds[i] = ownerId;
-        batch.documentIds[i] = documentId;
-        copyVector(data, batch.vectors, i, dims);
-      }
-      after = rows[rows.length - 1][0];
+      const batch = vectorBatch(rows);
+      after = batch.chunkIds[rows.length - 1];
       yield batch;
       if (rows.length < batchSize) return;
     }
+  }
+
+  async countVectors(model: string): Promise<number> {
+    return this.guard(() =>
+      Number(
+        this.s.q(
+          `SELECT count(*) AS n FROM vectors v JOIN chunks c ON c.id = v.chunk_id
+           JOIN documents d ON d.id = c.document_id WHERE v.model = ? AND d.status = 'ready'`,
+        ).get(model)!.n,
+      )
+    );
   }
 
   /** The document's language; throws when it is gone (deleted while its job ran). */

@@ -225,6 +225,8 @@ export interface Store {
   streamVectors(model: string, batchSize: number, afterChunkId?: number): AsyncIterable<
     VectorBatch
   >;
+  /** How many vectors `streamVectors(model, …)` yields from the start: sizes the index once. */
+  countVectors(model: string): Promise<number>;
 
   createConversation(ownerId: string, title: string): Promise<Conversation>;
   getConversation(id: string, ownerId: string): Promise<Conversation | null>;
