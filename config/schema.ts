@@ -89,6 +89,18 @@ export const configSchema = z.object({
     databaseUrl: z.string().default(""),
     poolSize: z.number().int().min(1).max(100).default(5),
   }).strict().prefault({}),
+  embeddings: z.object({
+    /** A model of plugins/embeddings/models.ts, fetched into .cache/models/ by prepare. */
+    model: z.string().default("sentence-transformers/all-MiniLM-L6-v2"),
+    /** A local BERT-family model directory to use instead (nothing is fetched). */
+    modelDir: z.string().default(""),
+    /** int8: weights quantized at load, ~4× smaller and faster, cosine ≥ 0.995 to f32. */
+    quantization: z.enum(["f32", "int8"]).default("int8"),
+    /** Texts per kernel call (bounds its buffers); longer inputs are split. */
+    batchSize: z.number().int().min(1).max(4096).default(256),
+    /** Kernel worker threads; 0 means one per core. */
+    threads: z.number().int().min(0).max(256).default(0),
+  }).strict().prefault({}),
   llm: z.object({
     /** "offline" answers by quoting the sources: no key, no network. */
     provider: z.enum(["offline", "kimi", "gemini", "openai"]).default("offline"),
@@ -111,6 +123,31 @@ export const configSchema = z.object({
       apiKeyEnv: "OPENAI_API_KEY",
       maxTokens: 1024,
     }),
+  }).strict().prefault({}),
+  ingest: z.object({
+    /** Documents waiting for ingestion; uploads beyond it get 503 queue_full. */
+    queueSize: z.number().int().min(1).max(10_000).default(100),
+    /** Documents ingested at once. Each kernel already uses every core, so 1 is right for 2. */
+    concurrency: z.number().int().min(1).max(16).default(1),
+    /** Pages extracted and written per transaction. */
+    pageBatch: z.number().int().min(1).max(1000).default(16),
+    /** Chunks embedded and written per transaction. */
+    chunkBatch: z.number().int().min(1).max(1024).default(32),
+  }).strict().prefault({}),
+  chunking: z.object({
+    /** Chunk size in the embedding model's tokens; chunks never pass the model's limit. */
+    targetTokens: z.number().int().min(16).max(8192).default(160),
+    /** Tokens of the previous chunk repeated at the start of the next (whole sentences). */
+    overlapTokens: z.number().int().min(0).max(4096).default(32),
+  }).strict().prefault({}),
+  retrieval: z.object({
+    /** Candidates taken from each list (vector, full text) before fusion. */
+    candidates: z.number().int().min(1).max(1000).default(50),
+    /** Reciprocal Rank Fusion constant: score = Σ weight / (rrfK + rank). */
+    rrfK: z.number().min(1).max(1000).default(60),
+    vectorWeight: z.number().min(0).max(10).default(1),
+    textWeight: z.number().min(0).max(10).default(1),
+    maxK: z.number().int().min(1).max(1000).default(100),
   }).strict().prefault({}),
   log: z.object({
     level: z.enum(["debug", "info", "warn", "error"]).default("info"),
