@@ -1,0 +1,297 @@
+//! An opened PDF: the file bytes, its cross-reference, a lazily filled object cache that
+//! pages extracted in parallel share, and the page list.
+
+use crate::encryption::Crypt;
+use crate::error::{damaged, not_pdf, too_large, Result};
+use crate::filters;
+use crate::limits::{MAX_INDIRECTION, MAX_OBJECTS};
+use crate::object::{Dict, Object, Stream};
+use crate::object_stream;
+use crate::pages::{self, Page};
+use crate::parser::parse_indirect;
+use crate::recover;
+use crate::xref::{self, Entry, Xref};
+use memchr::memmem;
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex, OnceLock};
+
+pub struct Document {
+    data: Vec<u8>,
+    xref: Xref,
+    cache: Vec<OnceLock<Arc<Object>>>,
+    streams_done: Mutex<HashSet<u32>>,
+    crypt: Option<Crypt>,
+    encrypt_ref: Option<u32>,
+    pub pages: Vec<Page>,
+    pub encrypted: bool,
+    pub repaired: bool,
+}
+
+/// An object either borrowed from its container or shared from the cache.
+pub enum Resolved<'a> {
+    Borrowed(&'a Object),
+    Shared(Arc<Object>),
+}
+
+impl std::ops::Deref for Resolved<'_> {
+    type Target = Object;
+    fn deref(&self) -> &Object {
+        match self {
+            Resolved::Borrowed(o) => o,
+            Resolved::Shared(o) => o,
+        }
+    }
+}
+
+impl Document {
+    pub fn open(data: Vec<u8>) -> Result<Document> {
+        let head = &data[..data.len().min(1024)];
+        let base =
+            memmem::find(head, b"%PDF-").ok_or_else(|| not_pdf("not a PDF: no %PDF- header"))?;
+        let (xref, repaired) = match xref::read(&data, base) {
+            Some(x) if x.trailer.get(b"Root").is_some() => (x, false),
+            _ => (recover::scan(&data), true),
+        };
+        let mut doc = Document::with_xref(data, xref, repaired)?;
+        doc.setup_crypt()?;
+        doc.pages = pages::collect(&doc);
+        if doc.pages.is_empty() && !doc.repaired {
+            // the xref looked fine but led nowhere: rebuild it from the objects themselves
+            let data = std::mem::take(&mut doc.data);
+            let xref = recover::scan(&data);
+            doc = Document::with_xref(data, xref, true)?;
+            doc.setup_crypt()?;
+            doc.pages = pages::collect(&doc);
+        }
+        if doc.repaired {
+            doc.index_object_streams();
+            if doc.pages.is_empty() {
+                doc.pages = pages::collect(&doc);
+            }
+        }
+        if doc.pages.is_empty() {
+            return Err(damaged("damaged: no pages could be found"));
+        }
+        Ok(doc)
+    }
+
+    fn with_xref(data: Vec<u8>, xref: Xref, repaired: bool) -> Result<Document> {
+        if xref.entries.len() > MAX_OBJECTS {
+            return Err(too_large("too many objects"));
+        }
+        let cache = (0..xref.entries.len()).map(|_| OnceLock::new()).collect();
+        Ok(Document {
+            data,
+            xref,
+            cache,
+            streams_done: Mutex::new(HashSet::new()),
+            crypt: None,
+            encrypt_ref: None,
+            pages: Vec::new(),
+            encrypted: false,
+            repaired,
+        })
+    }
+
+    fn setup_crypt(&mut self) -> Result<()> {
+        let Some(enc) = self.xref.trailer.get(b"Encrypt").cloned() else {
+            return Ok(());
+        };
+        self.encrypt_ref = enc.as_ref().map(|r| r.0);
+        let dict = self.resolve(&enc).as_dict().cloned().unwrap_or_default();
+        let id0 = self
+            .xref
+            .trailer
+            .get(b"ID")
+            .and_then(Object::as_array)
+            .and_then(|a| a.first())
+            .and_then(Object::as_str)
+            .unwrap_or(&[])
+            .to_vec();
+        self.crypt = Some(Crypt::open(&dict, &id0)?);
+        self.encrypted = true;
+        // anything cached so far was read before the key was known
+        for cell in &mut self.cache {
+            cell.take();
+        }
+        Ok(())
+    }
+
+    /// After a repair: objects that live inside object streams have no `obj` header to
+    /// find, so every surviving object stream is indexed.
+    fn index_object_streams(&mut self) {
+        let mut found = Vec::new();
+        for num in 0..self.xref.entries.len() as u32 {
+            let obj = self.load(num);
+            let Some(s) = obj.as_stream() else { continue };
+            if s.dict.name(b"Type") != Some(b"ObjStm") {
+                continue;
+            }
+            let Ok(bytes) = self.decode(s) else { continue };
+            for (index, (n, _)) in object_stream::header(&bytes, &s.dict)
+                .into_iter()
+                .enumerate()
+            {
+                found.push((n, num, index as u32));
+            }
+        }
+        for (n, stream, index) in found {
+            let n = n as usize;
+            if n >= MAX_OBJECTS {
+                continue;
+            }
+            if n >= self.xref.entries.len() {
+                self.xref.entries.resize(n + 1, Entry::Free);
+                self.cache.resize_with(n + 1, OnceLock::new);
+            }
+            if self.xref.entries[n] == Entry::Free {
+                self.xref.entries[n] = Entry::InStream { stream, index };
+            }
+        }
+    }
+
+    pub fn trailer(&self) -> &Dict {
+        &self.xref.trailer
+    }
+
+    pub fn object_count(&self) -> u32 {
+        self.xref.entries.len() as u32
+    }
+
+    pub fn load(&self, num: u32) -> Arc<Object> {
+        self.load_at(num, 0)
+    }
+
+    fn load_at(&self, num: u32, depth: usize) -> Arc<Object> {
+        let Some(cell) = self.cache.get(num as usize) else {
+            return Arc::new(Object::Null);
+        };
+        if let Some(o) = cell.get() {
+            return o.clone();
+        }
+        if depth > MAX_INDIRECTION {
+            return Arc::new(Object::Null);
+        }
+        let obj = match self.xref.get(num) {
+            Entry::Free => Object::Null,
+            Entry::At(pos) => self.read_at(num, pos),
+            Entry::InStream { stream, .. } => {
+                self.unpack_stream(stream, depth + 1);
+                return cell
+                    .get()
+                    .cloned()
+                    .unwrap_or_else(|| Arc::new(Object::Null));
+            }
+        };
+        let obj = Arc::new(obj);
+        // a racing thread may have stored the same object: either copy is fine
+        let _ = cell.set(obj.clone());
+        obj
+    }
+
+    fn read_at(&self, num: u32, pos: usize) -> Object {
+        let Some((n, gen, obj)) = parse_indirect(&self.data, pos) else {
+            return Object::Null;
+        };
+        if n != num {
+            return Object::Null;
+        }
+        match &self.crypt {
+            Some(c) if Some(num) != self.encrypt_ref => decrypt_object(c, num, gen, obj, 0),
+            _ => obj,
+        }
+    }
+
+    /// Decodes an object stream once and fills the cache with every object it holds.
+    fn unpack_stream(&self, stream_num: u32, depth: usize) {
+        if !self
+            .streams_done
+            .lock()
+            .map(|mut s| s.insert(stream_num))
+            .unwrap_or(false)
+        {
+            return;
+        }
+        let holder = self.load_at(stream_num, depth);
+        let Some(s) = holder.as_stream() else { return };
+        let Ok(bytes) = self.decode(s) else { return };
+        for (index, (num, obj)) in object_stream::objects(&bytes, &s.dict)
+            .into_iter()
+            .enumerate()
+        {
+            let wanted = Entry::InStream {
+                stream: stream_num,
+                index: index as u32,
+            };
+            let same_stream = matches!(self.xref.get(num), Entry::InStream { stream, .. } if stream == stream_num);
+            if self.xref.get(num) == wanted || same_stream {
+                if let Some(cell) = self.cache.get(num as usize) {
+                    let _ = cell.set(Arc::new(obj));
+                }
+            }
+        }
+    }
+
+    pub fn resolve<'a>(&self, obj: &'a Object) -> Resolved<'a> {
+        let mut cur = match obj {
+            Object::Ref(n, _) => self.load(*n),
+            _ => return Resolved::Borrowed(obj),
+        };
+        for _ in 0..MAX_INDIRECTION {
+            match &*cur {
+                Object::Ref(n, _) => cur = self.load(*n),
+                _ => break,
+            }
+        }
+        Resolved::Shared(cur)
+    }
+
+    /// `dict[key]`, following references.
+    pub fn get<'a>(&self, dict: &'a Dict, key: &[u8]) -> Resolved<'a> {
+        match dict.get(key) {
+            Some(o) => self.resolve(o),
+            None => Resolved::Borrowed(&Object::Null),
+        }
+    }
+
+    pub fn decode(&self, s: &Stream) -> Result<Vec<u8>> {
+        filters::decode(&s.raw, &s.dict, &|o| (*self.resolve(o)).clone())
+    }
+}
+
+fn decrypt_object(c: &Crypt, num: u32, gen: u16, obj: Object, depth: usize) -> Object {
+    if depth > crate::limits::MAX_DEPTH {
+        return obj;
+    }
+    match obj {
+        Object::Str(s) => Object::Str(c.decrypt(num, gen, &s, false)),
+        Object::Array(a) => Object::Array(
+            a.into_iter()
+                .map(|o| decrypt_object(c, num, gen, o, depth + 1))
+                .collect(),
+        ),
+        Object::Dict(d) => Object::Dict(decrypt_dict(c, num, gen, d, depth)),
+        Object::Stream(s) => {
+            let Stream { dict, raw } = Arc::unwrap_or_clone(s);
+            let is_xref = dict.name(b"Type") == Some(b"XRef");
+            let raw = if is_xref {
+                raw
+            } else {
+                c.decrypt(num, gen, &raw, true)
+            };
+            Object::Stream(Arc::new(Stream {
+                dict: decrypt_dict(c, num, gen, dict, depth),
+                raw,
+            }))
+        }
+        other => other,
+    }
+}
+
+fn decrypt_dict(c: &Crypt, num: u32, gen: u16, d: Dict, depth: usize) -> Dict {
+    Dict(
+        d.0.into_iter()
+            .map(|(k, v)| (k, decrypt_object(c, num, gen, v, depth + 1)))
+            .collect(),
+    )
+}

@@ -1,0 +1,283 @@
+//! Fonts as text extraction sees them: how a string splits into codes, what text each code
+//! stands for, and how far each glyph advances.
+
+mod cmap;
+mod encoding;
+mod glyphs;
+mod standard14;
+
+use crate::document::Document;
+use crate::object::{Dict, Object};
+use cmap::CMap;
+use encoding::CodeMap;
+use std::collections::HashMap;
+
+pub use encoding::pdf_doc;
+
+pub struct Font {
+    simple: Option<Simple>,
+    cid: Option<Cid>,
+    /// Text-space units per glyph-space unit (1/1000, or a Type 3 font's matrix).
+    scale: f64,
+}
+
+struct Simple {
+    text: CodeMap,
+    widths: Vec<f64>,
+}
+
+struct Cid {
+    encoding: CMap,
+    identity: bool,
+    /// The code is the Unicode value (Uni*-UCS2 and UTF-16 predefined CMaps).
+    unicode_codes: bool,
+    to_unicode: Option<CMap>,
+    widths: HashMap<u32, f64>,
+    default_width: f64,
+}
+
+impl Font {
+    pub fn load(doc: &Document, dict: &Dict) -> Font {
+        let subtype = dict.name(b"Subtype").unwrap_or(b"Type1");
+        let to_unicode = doc
+            .get(dict, b"ToUnicode")
+            .as_stream()
+            .and_then(|s| doc.decode(s).ok())
+            .map(|b| CMap::parse(&b))
+            .filter(|c| !c.is_empty());
+        if subtype == b"Type0" {
+            return Font {
+                simple: None,
+                cid: Some(load_cid(doc, dict, to_unicode)),
+                scale: 0.001,
+            };
+        }
+        let scale = if subtype == b"Type3" {
+            doc.get(dict, b"FontMatrix")
+                .as_array()
+                .and_then(|m| m.first())
+                .and_then(Object::as_f64)
+                .unwrap_or(0.001)
+        } else {
+            0.001
+        };
+        let simple = load_simple(doc, dict, subtype, to_unicode);
+        Font {
+            simple: Some(simple),
+            cid: None,
+            scale,
+        }
+    }
+
+    /// Calls `f(text, width, is_word_space)` per glyph of `bytes`; width in text space
+    /// units per unit of font size; `is_word_space` marks the single-byte code 32 that
+    /// word spacing (Tw) applies to.
+    pub fn decode(&self, bytes: &[u8], mut f: impl FnMut(&str, f64, bool)) {
+        if let Some(s) = &self.simple {
+            for &b in bytes {
+                let text = s.text[usize::from(b)].as_deref().unwrap_or("");
+                f(text, s.widths[usize::from(b)] * self.scale, b == 32);
+            }
+            return;
+        }
+        let Some(c) = &self.cid else { return };
+        let mut rest = bytes;
+        let mut buf = String::new();
+        while !rest.is_empty() {
+            let (code, len) = if c.identity {
+                c.encoding.next_code(rest, 2)
+            } else {
+                c.encoding.next_code(rest, 1)
+            };
+            rest = &rest[len.min(rest.len())..];
+            let cid = if c.identity {
+                code
+            } else {
+                c.encoding.cid(code).unwrap_or(code)
+            };
+            buf.clear();
+            if let Some(t) = c.to_unicode.as_ref().and_then(|m| m.text(code)) {
+                buf.push_str(&t);
+            } else if c.unicode_codes {
+                buf.extend(char::from_u32(code));
+            }
+            let w = c.widths.get(&cid).copied().unwrap_or(c.default_width);
+            f(&buf, w * self.scale, len == 1 && code == 32);
+        }
+    }
+}
+
+fn load_simple(doc: &Document, dict: &Dict, subtype: &[u8], to_unicode: Option<CMap>) -> Simple {
+    let base_font = dict.name(b"BaseFont").unwrap_or(b"");
+    let descriptor = doc.get(dict, b"FontDescriptor");
+    let descriptor = descriptor.as_dict();
+    let flags = descriptor
+        .and_then(|d| d.get(b"Flags"))
+        .and_then(Object::as_i64)
+        .unwrap_or(0);
+    let symbolic = flags & 4 != 0 && flags & 32 == 0;
+    let enc = doc.get(dict, b"Encoding");
+    let builtin = || -> Option<CodeMap> {
+        let file = doc.get(descriptor?, b"FontFile");
+        encoding::type1_builtin(&doc.decode(file.as_stream()?).ok()?)
+    };
+    let stripped = base_font
+        .split(|&c| c == b'+')
+        .next_back()
+        .unwrap_or(base_font);
+    let default = || -> CodeMap {
+        if stripped.starts_with(b"Symbol") {
+            return encoding::from_table(
+                encoding::predefined(b"Symbol").unwrap_or(encoding::pdf_doc()),
+            );
+        }
+        if stripped.starts_with(b"ZapfDingbats") {
+            return encoding::from_table(
+                encoding::predefined(b"ZapfDingbats").unwrap_or(encoding::pdf_doc()),
+            );
+        }
+        if let Some(m) = builtin() {
+            return m;
+        }
+        let table = if subtype == b"TrueType" || !symbolic {
+            b"WinAnsiEncoding".as_slice()
+        } else {
+            b"StandardEncoding"
+        };
+        let table = if subtype == b"Type1" && !symbolic {
+            b"StandardEncoding".as_slice()
+        } else {
+            table
+        };
+        encoding::from_table(encoding::predefined(table).unwrap_or(encoding::pdf_doc()))
+    };
+    let mut text = match &*enc {
+        Object::Name(n) => encoding::predefined(n)
+            .map(encoding::from_table)
+            .unwrap_or_else(default),
+        Object::Dict(d) => {
+            let mut m = d
+                .name(b"BaseEncoding")
+                .and_then(encoding::predefined)
+                .map(encoding::from_table)
+                .unwrap_or_else(default);
+            if let Some(diffs) = doc.get(d, b"Differences").as_array() {
+                encoding::apply_differences(&mut m, diffs);
+            }
+            m
+        }
+        _ => default(),
+    };
+    if let Some(tu) = &to_unicode {
+        for (code, slot) in text.iter_mut().enumerate() {
+            if let Some(t) = tu.text(code as u32) {
+                *slot = Some(t);
+            }
+        }
+    }
+    let widths = simple_widths(doc, dict, descriptor, stripped, &text);
+    Simple { text, widths }
+}
+
+fn simple_widths(
+    doc: &Document,
+    dict: &Dict,
+    descriptor: Option<&Dict>,
+    base_font: &[u8],
+    text: &CodeMap,
+) -> Vec<f64> {
+    let missing = descriptor
+        .and_then(|d| d.get(b"MissingWidth"))
+        .and_then(Object::as_f64);
+    let std14 = standard14::table(base_font);
+    let mut widths: Vec<f64> = (0..256)
+        .map(|code| {
+            std14
+                .zip(text[code].as_deref())
+                .and_then(|(t, s)| standard14::width(t, s))
+                .or(missing)
+                .unwrap_or(500.0)
+        })
+        .collect();
+    let first = doc.get(dict, b"FirstChar").as_i64().unwrap_or(0).max(0) as usize;
+    if let Some(w) = doc.get(dict, b"Widths").as_array() {
+        for (i, v) in w.iter().enumerate() {
+            if let Some(slot) = widths.get_mut(first + i) {
+                *slot = doc.resolve(v).as_f64().unwrap_or(*slot);
+            }
+        }
+    }
+    widths
+}
+
+fn load_cid(doc: &Document, dict: &Dict, to_unicode: Option<CMap>) -> Cid {
+    let enc = doc.get(dict, b"Encoding");
+    let (encoding, name) = match &*enc {
+        Object::Name(n) => (CMap::default(), n.clone()),
+        Object::Stream(s) => {
+            let cmap = doc.decode(s).map(|b| CMap::parse(&b)).unwrap_or_default();
+            let name = cmap.parent.clone().unwrap_or_default();
+            (cmap, name)
+        }
+        _ => (CMap::default(), b"Identity-H".to_vec()),
+    };
+    let identity =
+        encoding.is_empty() && (name.starts_with(b"Identity") || name.is_empty() || is_ucs2(&name));
+    let unicode_codes = is_ucs2(&name);
+    let descendant = doc.get(dict, b"DescendantFonts");
+    let desc = descendant
+        .as_array()
+        .and_then(|a| a.first())
+        .map(|o| doc.resolve(o));
+    let desc_dict = desc.as_deref().and_then(Object::as_dict);
+    let default_width = desc_dict
+        .and_then(|d| doc.get(d, b"DW").as_f64())
+        .unwrap_or(1000.0);
+    let mut widths = HashMap::new();
+    if let Some(w) = desc_dict.map(|d| doc.get(d, b"W")) {
+        if let Some(items) = w.as_array() {
+            cid_widths(doc, items, &mut widths);
+        }
+    }
+    Cid {
+        encoding,
+        identity,
+        unicode_codes,
+        to_unicode,
+        widths,
+        default_width,
+    }
+}
+
+fn is_ucs2(name: &[u8]) -> bool {
+    name.starts_with(b"Uni")
+        && (name.windows(4).any(|w| w == b"UCS2") || name.windows(5).any(|w| w == b"UTF16"))
+}
+
+/// /W: `c [w1 w2 ...]` or `c_first c_last w`.
+fn cid_widths(doc: &Document, items: &[Object], out: &mut HashMap<u32, f64>) {
+    let mut i = 0;
+    while i < items.len() {
+        let Some(first) = doc.resolve(&items[i]).as_i64() else {
+            break;
+        };
+        let first = first.clamp(0, u32::MAX as i64) as u32;
+        let next = doc.resolve(items.get(i + 1).unwrap_or(&Object::Null));
+        if let Some(list) = next.as_array() {
+            for (k, w) in list.iter().enumerate().take(65536) {
+                out.insert(first.saturating_add(k as u32), w.as_f64().unwrap_or(0.0));
+            }
+            i += 2;
+        } else {
+            let last = next.as_i64().unwrap_or(0).clamp(0, u32::MAX as i64) as u32;
+            let w = items
+                .get(i + 2)
+                .and_then(|o| doc.resolve(o).as_f64())
+                .unwrap_or(0.0);
+            for cid in first..=last.min(first.saturating_add(65535)) {
+                out.insert(cid, w);
+            }
+            i += 3;
+        }
+    }
+}

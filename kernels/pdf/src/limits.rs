@@ -1,0 +1,14 @@
+//! Hard limits that keep hostile files from exhausting memory or the stack.
+
+/// Nesting of arrays and dictionaries in one object.
+pub const MAX_DEPTH: usize = 64;
+/// Highest object number accepted (the xref is a dense table indexed by it).
+pub const MAX_OBJECTS: usize = 8_000_000;
+/// Bytes one decoded stream may grow to: a zip bomb stops here.
+pub const MAX_DECODED: usize = 256 << 20;
+/// Chained references, object streams inside object streams, nested forms.
+pub const MAX_INDIRECTION: usize = 16;
+/// Page tree nodes visited; also bounds the page count.
+pub const MAX_PAGE_NODES: usize = 1_000_000;
+/// Content-stream operators interpreted per page (forms included).
+pub const MAX_OPS_PER_PAGE: usize = 20_000_000;
