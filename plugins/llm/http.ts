@@ -53,6 +53,8 @@ export async function* sseEvents(
         method: "POST",
         headers: { ...call.headers, "content-type": "application/json" },
         body: JSON.stringify(call.body),
+        // A redirect would carry the key to wherever it points; LLM APIs do not redirect.
+        redirect: "manual",
         signal: combined,
       });
     } catch (e) {

@@ -115,3 +115,11 @@ Deno.test("openai: an error event inside a 200 stream is reported", () =>
     );
     assert.match(e.message, /boom/);
   }));
+
+Deno.test("openai: a redirect is not followed (it would carry the key elsewhere)", () =>
+  withFake(openAiProvider, async (fake, provider) => {
+    fake.script({ status: 307, location: `${fake.baseUrl}/elsewhere` });
+    const { error } = await drain(provider.stream(REQUEST));
+    assert.match(assertLlmError(error, "upstream_bad_request").message, /307/);
+    assert.equal(fake.requests.length, 1);
+  }));

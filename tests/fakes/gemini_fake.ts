@@ -1,8 +1,8 @@
 /**
  * A fake Gemini API speaking the real wire format:
  * `POST /v1beta/models/{model}:streamGenerateContent?alt=sse` streams `data: {chunk}` events
- * (CRLF-separated, no terminator: the last chunk carries finishReason), `:generateContent`
- * answers with one JSON object. Errors are `{"error":{"code","message","status"}}`.
+ * (CRLF-separated, no terminator: the last chunk carries finishReason). Errors are
+ * `{"error":{"code","message","status"}}`.
  */
 import {
   delay,
@@ -40,7 +40,7 @@ export type GeminiFake = FakeServer<GeminiReply> & { baseUrl: string };
 export function startGeminiFake(): GeminiFake {
   const fake = startFake<GeminiReply>(async (reply = {}, request, raw, onCancel) => {
     if (reply.firstByteDelayMs) await delay(reply.firstByteDelayMs, raw.signal);
-    const route = /^\/v1beta\/models\/([^/:]+):(streamGenerateContent|generateContent)/.exec(
+    const route = /^\/v1beta\/models\/([^/:]+):streamGenerateContent\?alt=sse$/.exec(
       request.path,
     );
     if (!route) {
@@ -71,15 +71,6 @@ export function startGeminiFake(): GeminiFake {
       promptFeedback: { blockReason: reply.blockReason, safetyRatings: [] },
       usageMetadata,
     };
-    if (route[2] === "generateContent") {
-      return json(
-        200,
-        reply.blockReason ? blocked : candidate(
-          [{ text: tokens.join("") }],
-          reply.finishReason ?? "STOP",
-        ),
-      );
-    }
     const event = (value: unknown) => `data: ${JSON.stringify(value)}\r\n\r\n`;
     const chunks: string[] = [];
     if (reply.blockReason) chunks.push(event(blocked));

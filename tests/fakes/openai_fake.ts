@@ -18,6 +18,8 @@ export interface OpenAiReply {
   status?: number;
   error?: { type: string; message: string };
   retryAfter?: string;
+  /** A Location header on the error answer (with a 3xx status: a redirect). */
+  location?: string;
   /** Put the request's bearer token into the error message, as a careless server might. */
   echoKey?: boolean;
   /** Answer pieces, one chunk each (default: "Hello", " world"). */
@@ -125,8 +127,8 @@ function errorReply(reply: OpenAiReply, request: Recorded): Response {
   const message = reply.echoKey
     ? `${error.message}: ${request.headers.authorization ?? "no key"}`
     : error.message;
-  const headers: Record<string, string> = reply.retryAfter
-    ? { "retry-after": reply.retryAfter }
-    : {};
+  const headers: Record<string, string> = {};
+  if (reply.retryAfter) headers["retry-after"] = reply.retryAfter;
+  if (reply.location) headers.location = reply.location;
   return json(reply.status!, { error: { ...error, message } }, headers);
 }
