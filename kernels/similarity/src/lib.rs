@@ -1,8 +1,89 @@
-//! Similarity kernel: the C ABI over the search routines.
+//! Similarity kernel: exact and quantized top-k over a caller-owned store of f32 vectors.
+//!
+//! The C ABI (mirrored by `kernels/similarity/mod.ts`):
+//! - `sim_dot_f32`: one dot product;
+//! - `sim_encode`: writes the int8 and sign-bit forms of a store into caller buffers;
+//! - `sim_search`: one query, one call: exact, int8 + rescoring, or the cascade, with an
+//!   optional owner/bitmap filter applied inside the scan.
+//!
+//! Memory: the kernel never keeps a store; per call it allocates only O(dims + candidates)
+//! scratch (the int8/binary query and the candidate lists).
 
-use ligero_abi::{guard, slice, slice_mut, KernelError};
+pub mod caps;
+mod dot_f32;
+mod dot_i8;
+pub mod encode;
+pub mod filter;
+mod hamming;
+pub mod search;
+pub mod synthetic;
+#[cfg(test)]
+mod testdata;
+pub mod top;
 
-ligero_abi::export_abi!("scalar");
+use ligero_abi::{guard, slice, slice_mut, KernelError, KernelResult};
+
+use crate::encode::words_for;
+use crate::filter::Filter;
+use crate::search::{Mode, Plan, Store};
+
+ligero_abi::export_abi!(caps::kernels().info);
+
+/// Largest dimension count: keeps int8 sums (255 · 127 · dims) inside i32.
+const MAX_DIMS: usize = 65_536;
+
+fn check_dims(dims: usize) -> KernelResult<()> {
+    if dims == 0 {
+        return Err(KernelError::invalid("dims must be at least 1"));
+    }
+    if dims > MAX_DIMS {
+        return Err(KernelError::invalid(format!(
+            "dims {dims} exceeds {MAX_DIMS}"
+        )));
+    }
+    Ok(())
+}
+
+/// Rows in a store of `len` floats; the length must be a whole number of rows.
+fn rows_in(len: usize, dims: usize) -> KernelResult<usize> {
+    check_dims(dims)?;
+    if !len.is_multiple_of(dims) {
+        return Err(KernelError::invalid(format!(
+            "store length {len} is not a multiple of dims {dims}"
+        )));
+    }
+    let n = len / dims;
+    if n > u32::MAX as usize {
+        return Err(KernelError::invalid("more than 2^32 rows"));
+    }
+    Ok(n)
+}
+
+fn expect_len(what: &str, len: usize, want: usize) -> KernelResult<()> {
+    if len != want {
+        return Err(KernelError::invalid(format!(
+            "{what} has length {len}, expected {want}"
+        )));
+    }
+    Ok(())
+}
+
+/// A slice that may be absent (null pointer: empty).
+fn optional<'a, T>(ptr: *const T, len: usize, what: &str) -> KernelResult<&'a [T]> {
+    if ptr.is_null() {
+        Ok(&[])
+    } else {
+        unsafe { slice(ptr, len, what) }
+    }
+}
+
+/// Sign codes are read as u64 words, so their buffer must be aligned for them.
+fn check_aligned(ptr: *const u64, len: usize) -> KernelResult<()> {
+    if len > 0 && !(ptr as usize).is_multiple_of(8) {
+        return Err(KernelError::invalid("bits must be 8-byte aligned"));
+    }
+    Ok(())
+}
 
 /// Dot product of two f32 vectors of `len` elements, written to `out`.
 ///
@@ -24,56 +105,181 @@ pub unsafe extern "C" fn sim_dot_f32(
         if len == 0 {
             return Err(KernelError::invalid("len must be at least 1"));
         }
-        out[0] = a.iter().zip(b).map(|(x, y)| x * y).sum();
+        (caps::kernels().dot_f32)(a, b, out);
         Ok(())
     })
 }
 
-/// Exact top-k by dot product over `n × dims` row-major floats. Writes `min(k, n)` rows
-/// and scores, best first; ties keep the lower row first.
+/// Encodes a store of `store_len / dims` rows: int8 codes (`n × dims` bytes), per-row scales
+/// (`n` floats) and sign bits (`n × ceil(dims / 64)` u64 words, 8-byte aligned) of each row
+/// minus `center` (null: zero; else `dims` floats, usually the store's mean; searches must
+/// pass the same center).
 ///
 /// # Safety
-/// `store` must point to `n * dims` floats, `query` to `dims`, `out_rows` and `out_scores`
-/// to `k` elements each, `err` to `err_cap` bytes.
+/// Each pointer must be valid for its length (in elements), `err` for `err_cap` bytes.
 #[no_mangle]
-pub unsafe extern "C" fn sim_topk_f32(
+pub unsafe extern "C" fn sim_encode(
     store: *const f32,
-    n: usize,
+    store_len: usize,
     dims: usize,
-    query: *const f32,
-    k: usize,
-    out_rows: *mut u32,
-    out_scores: *mut f32,
+    center: *const f32,
+    int8: *mut u8,
+    int8_len: usize,
+    scales: *mut f32,
+    scales_len: usize,
+    bits: *mut u64,
+    bits_len: usize,
     err: *mut u8,
     err_cap: usize,
 ) -> i32 {
     guard(err, err_cap, || {
-        if dims == 0 {
-            return Err(KernelError::invalid("dims must be at least 1"));
+        let n = rows_in(store_len, dims)?;
+        expect_len("int8", int8_len, n * dims)?;
+        expect_len("scales", scales_len, n)?;
+        expect_len("bits", bits_len, n * words_for(dims))?;
+        let store = slice(store, store_len, "store")?;
+        let int8 = slice_mut(int8, int8_len, "int8")?;
+        let scales = slice_mut(scales, scales_len, "scales")?;
+        check_aligned(bits, bits_len)?;
+        let bits = slice_mut(bits, bits_len, "bits")?;
+        let center = optional(center, dims, "center")?;
+        encode::encode_rows(store, dims, center, int8, scales, bits)
+    })
+}
+
+/// Top-k search of one query. `mode`: 0 exact f32, 1 int8 + f32 rescoring, 2 cascade
+/// binary → int8 → f32. The store has `n = store_len / dims` rows; `int8`, `scales` are read
+/// by modes 1–2 and `bits`, `center` by mode 2 (null otherwise), sized for `n` rows as
+/// `sim_encode` writes them (`center` may be null in mode 2 too, if encoded without one). `wide`/`narrow`: candidates kept by the binary/int8 stage
+/// (0 = default). Filter: `owners` (null = off; else `n` owner ids, rows whose id is not
+/// `owner` are skipped) and `allow` (null = off; else a row bitmap of `allow_len` ≥ ⌈n/8⌉
+/// bytes). `k` must be ≤ n and ≤ `out_cap`; writes the found count (≤ k, fewer only when the
+/// filter admits fewer rows) to `out_found`, then rows and exact scores, best first.
+///
+/// # Safety
+/// Each pointer must be null or valid for the length described above; `err` for `err_cap`.
+#[no_mangle]
+pub unsafe extern "C" fn sim_search(
+    mode: u32,
+    store: *const f32,
+    store_len: usize,
+    int8: *const u8,
+    scales: *const f32,
+    bits: *const u64,
+    center: *const f32,
+    dims: usize,
+    query: *const f32,
+    query_len: usize,
+    k: usize,
+    wide: usize,
+    narrow: usize,
+    owners: *const u32,
+    owner: u32,
+    allow: *const u8,
+    allow_len: usize,
+    out_rows: *mut u32,
+    out_scores: *mut f32,
+    out_cap: usize,
+    out_found: *mut u32,
+    err: *mut u8,
+    err_cap: usize,
+) -> i32 {
+    guard(err, err_cap, || {
+        let mode = match mode {
+            0 => Mode::Exact,
+            1 => Mode::Int8,
+            2 => Mode::Cascade,
+            _ => return Err(KernelError::invalid(format!("unknown mode {mode}"))),
+        };
+        let n = rows_in(store_len, dims)?;
+        expect_len("query", query_len, dims)?;
+        if k > n {
+            return Err(KernelError::invalid(format!(
+                "k {k} exceeds the {n} rows in the store"
+            )));
         }
-        let total = n
-            .checked_mul(dims)
-            .ok_or_else(|| KernelError::invalid("n × dims overflows"))?;
-        let store = slice(store, total, "store")?;
-        let query = slice(query, dims, "query")?;
-        let take = k.min(n);
-        let rows = slice_mut(out_rows, take, "out_rows")?;
-        let scores = slice_mut(out_scores, take, "out_scores")?;
-        let mut filled = 0;
-        for (row, vector) in store.chunks_exact(dims).enumerate() {
-            let score: f32 = vector.iter().zip(query).map(|(x, y)| x * y).sum();
-            if take == 0 || (filled == take && score <= scores[take - 1]) {
-                continue;
-            }
-            let mut i = if filled < take { filled += 1; filled - 1 } else { take - 1 };
-            while i > 0 && scores[i - 1] < score {
-                scores[i] = scores[i - 1];
-                rows[i] = rows[i - 1];
-                i -= 1;
-            }
-            scores[i] = score;
-            rows[i] = row as u32;
+        if k > out_cap {
+            return Err(KernelError::invalid(format!(
+                "k {k} exceeds the output capacity {out_cap}"
+            )));
         }
+        let quantized = mode != Mode::Exact;
+        let store = Store {
+            vectors: slice(store, store_len, "store")?,
+            int8: if quantized {
+                slice(int8, n * dims, "int8")?
+            } else {
+                &[]
+            },
+            scales: if quantized {
+                slice(scales, n, "scales")?
+            } else {
+                &[]
+            },
+            bits: if mode == Mode::Cascade {
+                check_aligned(bits, n * words_for(dims))?;
+                slice(bits, n * words_for(dims), "bits")?
+            } else {
+                &[]
+            },
+            center: if mode == Mode::Cascade {
+                optional(center, dims, "center")?
+            } else {
+                &[]
+            },
+            n,
+            dims,
+        };
+        let allow = if allow.is_null() {
+            None
+        } else {
+            if allow_len < n.div_ceil(8) {
+                return Err(KernelError::invalid(format!(
+                    "allow has {allow_len} bytes, {n} rows need {}",
+                    n.div_ceil(8)
+                )));
+            }
+            Some(slice(allow, allow_len, "allow")?)
+        };
+        let owners = if owners.is_null() {
+            None
+        } else {
+            Some(slice(owners, n, "owners")?)
+        };
+        let filter = Filter {
+            owners,
+            owner,
+            allow,
+        };
+        let query = slice(query, query_len, "query")?;
+        let rows = slice_mut(out_rows, k, "out_rows")?;
+        let scores = slice_mut(out_scores, k, "out_scores")?;
+        let found = slice_mut(out_found, 1, "out_found")?;
+        let bytes_per_row = match mode {
+            Mode::Exact => dims * 4,
+            Mode::Int8 => dims,
+            Mode::Cascade => words_for(dims) * 8,
+        };
+        let plan = Plan {
+            k,
+            wide: if wide == 0 {
+                search::default_wide(k)
+            } else {
+                wide
+            },
+            narrow: if narrow == 0 {
+                search::default_narrow(k)
+            } else {
+                narrow
+            },
+            threads: search::threads_for(n * bytes_per_row),
+        };
+        let best = search::search(&store, query, mode, &plan, &filter, caps::kernels());
+        for (i, (score, row)) in best.iter().enumerate() {
+            rows[i] = *row;
+            scores[i] = *score;
+        }
+        found[0] = best.len() as u32;
         Ok(())
     })
 }

@@ -1,0 +1,286 @@
+//! The three searches over one store: exact f32, int8 + f32 rescoring, and the cascade
+//! binary → int8 → f32. Each returns the best `k` (score, row), best first, with exact f32
+//! scores; approximate stages only choose which rows get an exact score.
+
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use crate::caps::Kernels;
+use crate::encode::{quantize_query, sign_bits, words_for};
+use crate::filter::Filter;
+use crate::top::{Key, Top};
+
+/// A store and its quantized forms (empty slices for the forms a mode does not read).
+pub struct Store<'a> {
+    pub vectors: &'a [f32],
+    pub int8: &'a [u8],
+    pub scales: &'a [f32],
+    pub bits: &'a [u64],
+    /// What `bits` were encoded around (empty: zero).
+    pub center: &'a [f32],
+    pub n: usize,
+    pub dims: usize,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    Exact,
+    Int8,
+    Cascade,
+}
+
+/// How many candidates each approximate stage passes on; 0 picks the measured default.
+#[derive(Clone, Copy, Debug)]
+pub struct Plan {
+    pub k: usize,
+    /// Rows the binary stage keeps (cascade only).
+    pub wide: usize,
+    /// Rows the int8 stage keeps for exact rescoring.
+    pub narrow: usize,
+    pub threads: usize,
+}
+
+/// Rows kept by int8 for f32 rescoring. Per-row int8 error on normalized 384-d vectors is
+/// ~0.002 in score, far below neighbour gaps, so a small multiple of k recovers exact top-k
+/// (docs/similarity.md has the recall table).
+pub fn default_narrow(k: usize) -> usize {
+    (4 * k).max(40)
+}
+
+/// Rows kept by the binary stage. On the clustered corpus model (`synthetic`, ~3 000 rows
+/// per topic) recall@10 needed 2 000 at both 100k and 1M rows and reached 1.0 at 4 000; what
+/// matters is how many rows crowd the query's neighbourhood, not n. Re-check on real
+/// embeddings (docs/similarity.md).
+pub fn default_wide(k: usize) -> usize {
+    (100 * k).max(4000)
+}
+
+/// Scan bytes below which one thread is faster than spawning a second (measured, see docs).
+pub const PARALLEL_BYTES: usize = 4 << 20;
+
+/// Threads worth using for a scan reading `bytes`.
+pub fn threads_for(bytes: usize) -> usize {
+    static CORES: OnceLock<usize> = OnceLock::new();
+    let cores = *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |c| c.get()));
+    if bytes < PARALLEL_BYTES {
+        1
+    } else {
+        cores.min(bytes / PARALLEL_BYTES + 1)
+    }
+}
+
+/// Runs `visit` over `0..n` split across `threads`, each with its own collector, merged.
+fn scan<K: Key>(
+    n: usize,
+    threads: usize,
+    k: usize,
+    visit: impl Fn(Range<usize>, &mut Top<K>) + Sync,
+) -> Top<K> {
+    let threads = threads.clamp(1, n.max(1));
+    let chunk = n.div_ceil(threads);
+    let part = |t: usize| t * chunk..((t + 1) * chunk).min(n);
+    let mut top = Top::new(k);
+    if threads == 1 {
+        visit(0..n, &mut top);
+        return top;
+    }
+    std::thread::scope(|s| {
+        let visit = &visit;
+        let spawned: Vec<_> = (1..threads)
+            .map(|t| {
+                let run = move || {
+                    let mut mine = Top::new(k);
+                    visit(part(t), &mut mine);
+                    mine
+                };
+                (t, std::thread::Builder::new().spawn_scoped(s, run))
+            })
+            .collect();
+        visit(part(0), &mut top);
+        for (t, handle) in spawned {
+            match handle {
+                Ok(h) => top.merge(h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))),
+                // no thread to be had: do that part here rather than fail the query
+                Err(_) => visit(part(t), &mut top),
+            }
+        }
+    });
+    top
+}
+
+/// Candidates ahead whose rows are prefetched: candidate rows are scattered, so without it
+/// each one waits a full memory latency.
+const PREFETCH_AHEAD: usize = 8;
+
+/// Asks for the cache lines of `bytes` to be loaded; a hint, never a fault.
+#[inline]
+fn prefetch<T>(bytes: &[T]) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+        let (start, len) = (bytes.as_ptr().cast::<i8>(), std::mem::size_of_val(bytes));
+        for offset in (0..len).step_by(64) {
+            // SAFETY: prefetch never dereferences; the address is inside `bytes` anyway.
+            unsafe { _mm_prefetch::<_MM_HINT_T0>(start.add(offset)) };
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = bytes;
+}
+
+/// NaN sorts as the worst score instead of above +∞.
+#[inline]
+fn clean(score: f32) -> f32 {
+    if score.is_nan() {
+        f32::NEG_INFINITY
+    } else {
+        score
+    }
+}
+
+/// Rows scored per kernel call: big enough to amortize the call, small enough for the stack.
+const BLOCK: usize = 256;
+
+/// Scores `rows` a block at a time with `score(block, out)` and hands each admitted row's
+/// value to `take`. A block the filter fully admits costs one call; otherwise only its
+/// admitted rows are scored, one call each.
+fn scan_blocks<T: Copy + Default>(
+    rows: Range<usize>,
+    filter: &Filter,
+    mut score: impl FnMut(Range<usize>, &mut [T]),
+    mut take: impl FnMut(usize, T),
+) {
+    let mut buf = [T::default(); BLOCK];
+    let mut start = rows.start;
+    while start < rows.end {
+        let end = (start + BLOCK).min(rows.end);
+        if filter.admits_all(start..end) {
+            let out = &mut buf[..end - start];
+            score(start..end, out);
+            out.iter()
+                .enumerate()
+                .for_each(|(i, v)| take(start + i, *v));
+        } else {
+            for row in (start..end).filter(|&r| filter.admits(r)) {
+                score(row..row + 1, &mut buf[..1]);
+                take(row, buf[0]);
+            }
+        }
+        start = end;
+    }
+}
+
+fn exact(store: &Store, query: &[f32], plan: &Plan, filter: &Filter, kern: &Kernels) -> Top<f32> {
+    let d = store.dims;
+    scan(store.n, plan.threads, plan.k, |rows, top| {
+        let score = |r: Range<usize>, out: &mut [f32]| unsafe {
+            (kern.dot_f32)(&store.vectors[r.start * d..r.end * d], query, out)
+        };
+        scan_blocks(rows, filter, score, |row, s| {
+            top.offer(clean(s), row as u32)
+        });
+    })
+}
+
+/// The int8 query and the bias term `128 · Σ q` that `dot_i8` results carry.
+fn int8_query(query: &[f32]) -> (Vec<i8>, i32) {
+    let mut q = vec![0i8; query.len()];
+    quantize_query(query, &mut q);
+    let bias = q.iter().map(|&c| 128 * c as i32).sum();
+    (q, bias)
+}
+
+/// int8 dots of `rows` with the query; turned into approximate scores (up to the query's
+/// constant positive scale) by `int8_score`.
+fn int8_dots(store: &Store, rows: Range<usize>, q: &[i8], kern: &Kernels, out: &mut [i32]) {
+    let d = store.dims;
+    unsafe { (kern.dot_i8)(&store.int8[rows.start * d..rows.end * d], q, out) }
+}
+
+#[inline]
+fn int8_score(store: &Store, row: usize, raw: i32, bias: i32) -> f32 {
+    (raw - bias) as f32 * store.scales[row]
+}
+
+/// Exact f32 scores for `rows`, best `k` kept.
+fn rescore<K: Key>(
+    store: &Store,
+    query: &[f32],
+    rows: &[(K, u32)],
+    k: usize,
+    kern: &Kernels,
+) -> Top<f32> {
+    let d = store.dims;
+    let vector = |i: usize| {
+        let r = rows[i].1 as usize;
+        &store.vectors[r * d..(r + 1) * d]
+    };
+    let mut top = Top::new(k);
+    let mut score = [0f32];
+    for i in 0..rows.len() {
+        if i + PREFETCH_AHEAD < rows.len() {
+            prefetch(vector(i + PREFETCH_AHEAD));
+        }
+        unsafe { (kern.dot_f32)(vector(i), query, &mut score) };
+        top.offer(clean(score[0]), rows[i].1);
+    }
+    top
+}
+
+fn int8(store: &Store, query: &[f32], plan: &Plan, filter: &Filter, kern: &Kernels) -> Top<f32> {
+    let (q, bias) = int8_query(query);
+    let narrow = plan.narrow.max(plan.k);
+    let candidates = scan(store.n, plan.threads, narrow, |rows, top| {
+        let score = |r: Range<usize>, out: &mut [i32]| int8_dots(store, r, &q, kern, out);
+        let take = |row: usize, raw: i32| top.offer(int8_score(store, row, raw, bias), row as u32);
+        scan_blocks(rows, filter, score, take);
+    });
+    rescore(store, query, &candidates.finish(), plan.k, kern)
+}
+
+fn cascade(store: &Store, query: &[f32], plan: &Plan, filter: &Filter, kern: &Kernels) -> Top<f32> {
+    let words = words_for(store.dims);
+    let mut code = vec![0u64; words];
+    sign_bits(query, store.center, &mut code);
+    let narrow = plan.narrow.max(plan.k);
+    let wide = plan.wide.max(narrow);
+    let coarse = scan(store.n, plan.threads, wide, |rows, top| {
+        let score = |r: Range<usize>, out: &mut [u32]| unsafe {
+            (kern.hamming)(&store.bits[r.start * words..r.end * words], &code, out)
+        };
+        scan_blocks(rows, filter, score, |row, distance| {
+            top.offer(-(distance as i32), row as u32)
+        });
+    });
+    let (q, bias) = int8_query(query);
+    let coarse = coarse.finish();
+    let d = store.dims;
+    let mut fine = Top::new(narrow);
+    let mut raw = [0i32];
+    for (i, &(_, row)) in coarse.iter().enumerate() {
+        if let Some(&(_, ahead)) = coarse.get(i + PREFETCH_AHEAD) {
+            prefetch(&store.int8[ahead as usize * d..(ahead as usize + 1) * d]);
+        }
+        let r = row as usize;
+        int8_dots(store, r..r + 1, &q, kern, &mut raw);
+        fine.offer(int8_score(store, r, raw[0], bias), row);
+    }
+    rescore(store, query, &fine.finish(), plan.k, kern)
+}
+
+/// Best `plan.k` rows admitted by `filter`, best first, with exact f32 scores.
+pub fn search(
+    store: &Store,
+    query: &[f32],
+    mode: Mode,
+    plan: &Plan,
+    filter: &Filter,
+    kern: &Kernels,
+) -> Vec<(f32, u32)> {
+    let top = match mode {
+        Mode::Exact => exact(store, query, plan, filter, kern),
+        Mode::Int8 => int8(store, query, plan, filter, kern),
+        Mode::Cascade => cascade(store, query, plan, filter, kern),
+    };
+    top.finish()
+}
