@@ -9,7 +9,7 @@ import { connect, guard, migrate } from "./postgres-database.ts";
 import { type Row, toChunk, toDocument } from "./rows.ts";
 import { snippet } from "./snippet.ts";
 import { cjkTerms, queryTerms, queryWords } from "./terms.ts";
-import { vectorBatch, vectorBytes, type VectorRow } from "./vectors.ts";
+import { unpackBatch, vectorBytes } from "./vectors.ts";
 import {
   type Chunk,
   type ChunkBatch,
@@ -275,17 +275,31 @@ export class PostgresStore extends PostgresAccounts {
   ): AsyncGenerator<VectorBatch> {
     let after = afterChunkId;
     while (true) {
-      const rows = await guard(() =>
-        this.sql`SELECT v.chunk_id, d.owner_id, c.document_id, v.dims, v.data
-          FROM vectors v JOIN chunks c ON c.id = v.chunk_id JOIN documents d ON d.id = c.document_id
-          WHERE v.model = ${model} AND v.chunk_id > ${after} AND d.status = 'ready'
-          ORDER BY v.chunk_id LIMIT ${batchSize}`.values()
+      const [row] = await guard(() =>
+        this.sql`SELECT array_agg(chunk_id ORDER BY chunk_id) AS ids,
+            array_agg(owner_id ORDER BY chunk_id) AS owners,
+            array_agg(document_id ORDER BY chunk_id) AS docs,
+            min(dims) AS min_dims, max(dims) AS max_dims,
+            string_agg(data, ''::bytea ORDER BY chunk_id) AS data
+          FROM (SELECT v.chunk_id, d.owner_id, c.document_id, v.dims, v.data
+            FROM vectors v JOIN chunks c ON c.id = v.chunk_id
+            JOIN documents d ON d.id = c.document_id
+            WHERE v.model = ${model} AND v.chunk_id > ${after} AND d.status = 'ready'
+            ORDER BY v.chunk_id LIMIT ${batchSize}) AS batch`
       );
-      if (rows.length === 0) return;
-      const batch = vectorBatch(rows as unknown as VectorRow[]);
-      after = batch.chunkIds[rows.length - 1];
+      const chunkIds: string[] = row.ids ?? [];
+      if (chunkIds.length === 0) return;
+      const batch = unpackBatch({
+        chunkIds,
+        ownerIds: row.owners,
+        documentIds: row.docs,
+        minDims: row.min_dims,
+        maxDims: row.max_dims,
+        data: row.data,
+      });
       yield batch;
-      if (rows.length < batchSize) return;
+      if (chunkIds.length < batchSize) return;
+      after = batch.chunkIds[chunkIds.length - 1];
     }
   }
 }

@@ -8,38 +8,32 @@ export function vectorBytes(vector: Float32Array): Uint8Array {
   return new Uint8Array(vector.buffer, vector.byteOffset, vector.byteLength);
 }
 
-/** Copies a stored vector into `out` at row `row`; throws when its length is not `dims`. */
-export function copyVector(bytes: Uint8Array, out: Float32Array, row: number, dims: number): void {
-  if (bytes.byteLength !== dims * 4) {
-    throw new RangeError(`stored vector has ${bytes.byteLength} bytes, expected ${dims * 4}`);
-  }
-  new Uint8Array(out.buffer, out.byteOffset + row * dims * 4, dims * 4).set(bytes);
+/**
+ * A batch as both backends read it: the database concatenates the batch's vectors into one
+ * blob (in chunk id order), so loading makes one allocation per batch instead of one per row,
+ * which is what keeps the RSS added by a startup load close to the vectors' own bytes.
+ */
+export interface PackedRows {
+  chunkIds: (number | string)[];
+  ownerIds: string[];
+  documentIds: string[];
+  minDims: number;
+  maxDims: number;
+  data: Uint8Array;
 }
 
-/** One stored row as streamVectors reads it: chunk id, owner id, document id, dims, bytes. */
-export type VectorRow = [
-  chunkId: number | string,
-  ownerId: string,
-  documentId: string,
-  dims: number,
-  data: Uint8Array,
-];
-
-/** Packs rows read in chunk id order into one batch with a single contiguous buffer. */
-export function vectorBatch(rows: VectorRow[]): VectorBatch {
-  const dims = Number(rows[0][3]);
-  const batch: VectorBatch = {
-    dims,
-    chunkIds: new Array(rows.length),
-    ownerIds: new Array(rows.length),
-    documentIds: new Array(rows.length),
-    vectors: new Float32Array(rows.length * dims),
-  };
-  for (const [i, [chunkId, ownerId, documentId, , data]] of rows.entries()) {
-    batch.chunkIds[i] = Number(chunkId);
-    batch.ownerIds[i] = ownerId;
-    batch.documentIds[i] = documentId;
-    copyVector(data, batch.vectors, i, dims);
+export function unpackBatch(rows: PackedRows): VectorBatch {
+  const n = rows.chunkIds.length, dims = Number(rows.minDims);
+  if (dims !== Number(rows.maxDims) || rows.data.byteLength !== n * dims * 4) {
+    throw new RangeError(`stored vectors of one model differ in length (${dims}…${rows.maxDims})`);
   }
-  return batch;
+  const aligned = rows.data.byteOffset % 4 === 0;
+  const bytes = aligned ? rows.data : rows.data.slice();
+  return {
+    dims,
+    chunkIds: rows.chunkIds.map(Number),
+    ownerIds: rows.ownerIds,
+    documentIds: rows.documentIds,
+    vectors: new Float32Array(bytes.buffer, bytes.byteOffset, n * dims),
+  };
 }
