@@ -5,7 +5,7 @@
  * which handles CRLF, multi-line data and comments the way the spec says.
  */
 import { createParser, type EventSourceMessage } from "eventsource-parser";
-import { LlmError } from "./errors.ts";
+import { LlmError, upstreamMessage } from "./errors.ts";
 import { parseRetryAfter } from "./retry.ts";
 
 export interface Timeouts {
@@ -69,11 +69,20 @@ export async function* sseEvents(
 
     const idle = `${provider} sent nothing for ${timeouts.idleMs} ms`;
     arm(timeouts.idleMs, idle);
-    if (!response.ok || !response.body) {
+    // JSON where a stream was asked for: a proxy's error page or a server that ignores
+    // `stream`; its message says more than "stream ended without [DONE]" would.
+    const json = /json/.test(response.headers.get("content-type") ?? "");
+    if (!response.ok || !response.body || json) {
       const retryAfterMs = parseRetryAfter(response.headers.get("retry-after"));
       const text = await readLimited(response, MAX_ERROR_BODY).catch((e) => {
         throw fail(e, (m) => new LlmError("upstream_bad_response", m));
       });
+      if (response.ok) {
+        throw new LlmError(
+          "upstream_bad_response",
+          `${provider} answered JSON instead of an event stream: ${upstreamMessage(text)}`,
+        );
+      }
       throw call.toError(response.status, text, retryAfterMs);
     }
 

@@ -123,3 +123,25 @@ Deno.test("openai: a redirect is not followed (it would carry the key elsewhere)
     assert.match(assertLlmError(error, "upstream_bad_request").message, /307/);
     assert.equal(fake.requests.length, 1);
   }));
+
+Deno.test("openai: keep-alive comments count as activity for the idle timeout", async () => {
+  const fake = startOpenAiFake();
+  try {
+    const timeouts = { connectMs: 2000, idleMs: 300, totalMs: 10_000 };
+    const provider = openAiProvider(options(fake.baseUrl, { timeouts }));
+    fake.script({ comments: 6, chunkDelayMs: 100, tokens: ["ok"] });
+    assert.equal((await provider.complete(REQUEST)).text, "ok");
+  } finally {
+    await fake.close();
+  }
+});
+
+Deno.test("openai: a JSON answer to a stream request is reported with its message", () =>
+  withFake(openAiProvider, async (fake, provider) => {
+    fake.script({ ignoreStream: true, tokens: ["not streamed"] });
+    const e = assertLlmError(
+      (await drain(provider.stream(REQUEST))).error,
+      "upstream_bad_response",
+    );
+    assert.match(e.message, /JSON instead of an event stream/);
+  }));

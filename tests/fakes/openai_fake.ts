@@ -22,6 +22,10 @@ export interface OpenAiReply {
   location?: string;
   /** Put the request's bearer token into the error message, as a careless server might. */
   echoKey?: boolean;
+  /** Answer with a plain JSON completion even when a stream was asked for. */
+  ignoreStream?: boolean;
+  /** SSE comments (`: keep-alive`) sent before the first chunk, chunkDelayMs apart. */
+  comments?: number;
   /** Answer pieces, one chunk each (default: "Hello", " world"). */
   tokens?: string[];
   /** `reasoning_content` deltas sent before the tokens. */
@@ -60,7 +64,7 @@ export function startOpenAiFake(): OpenAiFake {
       completion_tokens: usage.completion,
       total_tokens: usage.prompt + usage.completion,
     };
-    if (request.body.stream !== true) {
+    if (request.body.stream !== true || reply.ignoreStream) {
       return json(200, {
         id: "chatcmpl-fake",
         object: "chat.completion",
@@ -89,7 +93,8 @@ export function startOpenAiFake(): OpenAiFake {
           ...extra,
         })
       }\n\n`;
-    const chunks = [chunk({ delta: { role: "assistant", content: "" } })];
+    const chunks = Array.from({ length: reply.comments ?? 0 }, () => ": keep-alive\n\n");
+    chunks.push(chunk({ delta: { role: "assistant", content: "" } }));
     for (const text of reply.reasoning ?? []) {
       chunks.push(chunk({ delta: { reasoning_content: text } }));
     }
