@@ -9,6 +9,8 @@ import { instrument } from "./instrument.ts";
 import { llmImplementations } from "./llm/index.ts";
 import { metered } from "./llm/metered.ts";
 import type { LlmProvider } from "./llm/types.ts";
+import { pdfImplementations } from "./pdf/index.ts";
+import type { PdfKernel } from "./pdf/types.ts";
 import { similarityImplementations } from "./similarity/index.ts";
 import type { SimilarityKernel } from "./similarity/types.ts";
 import { openStore } from "./store/index.ts";
@@ -29,6 +31,7 @@ const AUTO_ORDER: Record<string, string[]> = {
 
 export interface Plugins {
   similarity: SimilarityKernel;
+  pdf: PdfKernel;
   llm: LlmProvider;
   store: Store;
 }
@@ -37,6 +40,7 @@ export interface Plugins {
 export function describe(plugins: Plugins): Record<string, string> {
   return {
     similarity: plugins.similarity.implementation,
+    pdf: plugins.pdf.implementation,
     llm: `${plugins.llm.name}(${plugins.llm.model})`,
     store: plugins.store.implementation,
   };
@@ -49,10 +53,11 @@ export async function buildPlugins(config: Config): Promise<Plugins> {
     similarityImplementations,
     config,
   );
+  const pdf = await buildKernel("pdf", config.kernels.pdf, pdfImplementations, config);
   const llm = buildLlm(config);
   const store = await openStore(config);
   log.info("store ready", { implementation: store.implementation });
-  return { similarity, llm, store };
+  return { similarity, pdf, llm, store };
 }
 
 /** The configured LLM provider, metered. A missing key stops startup with a ConfigError. */

@@ -5,12 +5,27 @@ export interface PdfInfo {
   title?: string;
   author?: string;
   encrypted: boolean;
+  /** False for scans: no page has extractable text (OCR would be needed). */
+  hasTextLayer: boolean;
+  /** The file was damaged or truncated and its objects were found by scanning. */
+  repaired?: boolean;
+}
+
+/** One page's text; `page` counts from 1. */
+export interface PdfPage {
+  page: number;
+  text: string;
 }
 
 /** An opened PDF. Pages are numbered from 1. Close it to free native memory. */
 export interface PdfDocument {
   readonly info: PdfInfo;
   pageText(page: number): Promise<string>;
+  /**
+   * Pages `from..to` (inclusive, default all) in order, extracted a batch at a time, so a
+   * 2 000-page file is never held as one string.
+   */
+  pages(from?: number, to?: number): AsyncGenerator<PdfPage>;
   close(): void;
 }
 
@@ -29,4 +44,20 @@ export interface PdfKernel {
   readonly implementation: string;
   open(bytes: Uint8Array): Promise<PdfDocument>;
   close(): void;
+}
+
+/** Throws `no_text` for a document without a text layer (a scan): OCR would be needed. */
+export function requireTextLayer(info: PdfInfo): void {
+  if (!info.hasTextLayer) {
+    throw new PdfError("no_text", "scanned PDF without a text layer: OCR needed");
+  }
+}
+
+/** Checks a 1-based inclusive page range against the page count; returns it clamped. */
+export function pageRange(info: PdfInfo, from = 1, to = info.pages): [number, number] {
+  if (!Number.isInteger(from) || !Number.isInteger(to) || from < 1 || to < from) {
+    throw new RangeError(`invalid page range ${from}-${to}`);
+  }
+  if (from > info.pages) throw new RangeError(`page ${from} past the last page (${info.pages})`);
+  return [from, Math.min(to, info.pages)];
 }
