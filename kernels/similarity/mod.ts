@@ -1,6 +1,43 @@
 /** The Rust similarity kernel behind the SimilarityKernel interface. */
 import { KernelLibrary } from "../ffi.ts";
-import { checkTopKArgs, type SimilarityKernel, type TopK } from "../../plugins/similarity/types.ts";
+import {
+  checkSearchArgs,
+  checkTopKArgs,
+  type Codes,
+  codeSizes,
+  type SearchMode,
+  type SearchOptions,
+  type SimilarityKernel,
+  type StoreView,
+  type TopK,
+  wordsFor,
+} from "../../plugins/similarity/types.ts";
+
+const SEARCH_PARAMETERS = [
+  "u32", // mode: 0 exact, 1 int8, 2 cascade
+  "buffer", // const f32* store
+  "usize", // store_len
+  "buffer", // const u8* int8
+  "buffer", // const f32* scales
+  "buffer", // const u64* bits
+  "buffer", // const f32* center
+  "usize", // dims
+  "buffer", // const f32* query
+  "usize", // query_len
+  "usize", // k
+  "usize", // wide
+  "usize", // narrow
+  "buffer", // const u32* owners
+  "u32", // owner
+  "buffer", // const u8* allow
+  "usize", // allow_len
+  "buffer", // u32* out_rows
+  "buffer", // f32* out_scores
+  "usize", // out_cap
+  "buffer", // u32* out_found
+  "buffer", // u8* err
+  "usize", // err_cap
+] as const;
 
 const symbols = {
   // i32 sim_dot_f32(const f32* a, const f32* b, usize len, f32* out, u8* err, usize err_cap)
@@ -8,23 +45,55 @@ const symbols = {
     parameters: ["buffer", "buffer", "usize", "buffer", "buffer", "usize"],
     result: "i32",
   },
-  // i32 sim_topk_f32(const f32* store, usize n, usize dims, const f32* query, usize k,
-  //                  u32* out_rows, f32* out_scores, u8* err, usize err_cap)
-  sim_topk_f32: {
+  // i32 sim_encode(const f32* store, usize store_len, usize dims, const f32* center,
+  //                u8* int8, usize int8_len, f32* scales, usize scales_len,
+  //                u64* bits, usize bits_len, u8* err, usize err_cap)
+  sim_encode: {
     parameters: [
       "buffer",
       "usize",
       "usize",
       "buffer",
+      "buffer",
       "usize",
       "buffer",
+      "usize",
       "buffer",
+      "usize",
       "buffer",
       "usize",
     ],
     result: "i32",
   },
+  // i32 sim_search(u32 mode, const f32* store, usize store_len, const u8* int8,
+  //                const f32* scales, const u64* bits, const f32* center, usize dims,
+  //                const f32* query, usize query_len, usize k, usize wide, usize narrow,
+  //                const u32* owners, u32 owner, const u8* allow, usize allow_len,
+  //                u32* out_rows, f32* out_scores, usize out_cap, u32* out_found,
+  //                u8* err, usize err_cap) — small scans, on the calling thread
+  sim_search: { parameters: SEARCH_PARAMETERS, result: "i32" },
+  // the same function for scans of ≥ ~1 ms, on a worker thread
+  sim_search_async: {
+    name: "sim_search",
+    parameters: SEARCH_PARAMETERS,
+    result: "i32",
+    nonblocking: true,
+  },
 } as const satisfies Deno.ForeignLibraryInterface;
+
+const MODES: Record<SearchMode, number> = { exact: 0, int8: 1, cascade: 2 };
+
+/**
+ * Bytes a scan reads above which it goes off the event loop: ~1 ms at the ~15 GB/s one
+ * thread streams here; below it the worker hand-off costs more than it frees.
+ */
+export const NONBLOCKING_BYTES = 16 << 20;
+
+/** Bytes the first stage of `mode` reads over `n` rows. */
+function scanBytes(mode: SearchMode, n: number, dims: number): number {
+  if (mode === "exact") return n * dims * 4;
+  return mode === "int8" ? n * dims : n * wordsFor(dims) * 8;
+}
 
 export class RustSimilarity implements SimilarityKernel {
   readonly implementation: string;
@@ -45,24 +114,108 @@ export class RustSimilarity implements SimilarityKernel {
 
   topK(store: Float32Array, dims: number, query: Float32Array, k: number): TopK {
     checkTopKArgs(store, dims, query, k);
-    const n = store.length / dims;
-    const take = Math.min(k, n);
-    const rows = new Uint32Array(take);
-    const scores = new Float32Array(take);
+    const take = Math.min(k, store.length / dims);
+    const out = this.#outputs(take);
     const [err, cap] = this.#lib.syncErrorBuffer();
-    const status = this.#lib.symbols.sim_topk_f32(
-      store,
-      BigInt(n),
+    this.#lib.check(
+      this.#lib.symbols.sim_search(
+        ...this.#args(0, { vectors: store, dims }, query, take, {}, out, err, cap),
+      ),
+    );
+    return finish(out);
+  }
+
+  encode(vectors: Float32Array, dims: number, codes: Codes): void {
+    if (!Number.isInteger(dims) || dims < 1) {
+      throw new RangeError("dims must be a positive integer");
+    }
+    const n = Math.floor(vectors.length / dims);
+    const size = codeSizes(n, dims);
+    const [err, cap] = this.#lib.syncErrorBuffer();
+    const status = this.#lib.symbols.sim_encode(
+      vectors,
+      BigInt(vectors.length),
       BigInt(dims),
-      query,
-      BigInt(k),
-      rows,
-      scores,
+      codes.center ?? null,
+      codes.int8,
+      BigInt(codes.int8.length),
+      codes.scales,
+      BigInt(codes.scales.length),
+      codes.bits,
+      // the kernel counts u64 words; an odd u32 count cannot be a whole number of them
+      BigInt(codes.bits.length % 2 === 0 ? codes.bits.length / 2 : size.bits),
       err,
       cap,
     );
     this.#lib.check(status);
-    return { rows, scores };
+  }
+
+  async search(
+    store: StoreView,
+    query: Float32Array,
+    k: number,
+    options: SearchOptions = {},
+  ): Promise<TopK> {
+    const n = checkSearchArgs(store, query, k, options);
+    const mode = options.mode ?? "exact";
+    const out = this.#outputs(Math.min(k, n));
+    if (scanBytes(mode, n, store.dims) < NONBLOCKING_BYTES) {
+      const [err, cap] = this.#lib.syncErrorBuffer();
+      const args = this.#args(MODES[mode], store, query, out.rows.length, options, out, err, cap);
+      this.#lib.check(this.#lib.symbols.sim_search(...args));
+      return finish(out);
+    }
+    const [err, cap] = KernelLibrary.errorBuffer();
+    const args = this.#args(MODES[mode], store, query, out.rows.length, options, out, err, cap);
+    this.#lib.check(await this.#lib.symbols.sim_search_async(...args), err);
+    return finish(out);
+  }
+
+  #outputs(take: number): Outputs {
+    return {
+      rows: new Uint32Array(take),
+      scores: new Float32Array(take),
+      found: new Uint32Array(1),
+    };
+  }
+
+  #args(
+    mode: number,
+    store: StoreView,
+    query: Float32Array,
+    k: number,
+    options: SearchOptions,
+    out: Outputs,
+    err: Uint8Array,
+    errCap: bigint,
+  ) {
+    const codes = store.codes;
+    const filtered = options.owner !== undefined;
+    return [
+      mode,
+      store.vectors,
+      BigInt(store.vectors.length),
+      codes?.int8 ?? null,
+      codes?.scales ?? null,
+      codes?.bits ?? null,
+      codes?.center ?? null,
+      BigInt(store.dims),
+      query,
+      BigInt(query.length),
+      BigInt(k),
+      BigInt(options.wide ?? 0),
+      BigInt(options.narrow ?? 0),
+      filtered ? store.owners ?? null : null,
+      filtered ? options.owner! >>> 0 : 0,
+      options.allow ?? null,
+      BigInt(options.allow?.length ?? 0),
+      out.rows,
+      out.scores,
+      BigInt(out.rows.length),
+      out.found,
+      err,
+      errCap,
+    ] as const;
   }
 
   /** Test-only: a panic inside the kernel must come back as an error. */
@@ -73,4 +226,15 @@ export class RustSimilarity implements SimilarityKernel {
   close(): void {
     this.#lib.close();
   }
+}
+
+interface Outputs {
+  rows: Uint32Array;
+  scores: Float32Array;
+  found: Uint32Array;
+}
+
+function finish(out: Outputs): TopK {
+  const found = out.found[0];
+  return { rows: out.rows.subarray(0, found), scores: out.scores.subarray(0, found) };
 }

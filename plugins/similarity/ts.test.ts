@@ -1,0 +1,4 @@
+import { runConformance } from "./conformance.ts";
+import { TsSimilarity } from "./ts.ts";
+
+runConformance("ts", () => new TsSimilarity());
