@@ -149,6 +149,14 @@ export const configSchema = z.object({
     textWeight: z.number().min(0).max(10).default(1),
     maxK: z.number().int().min(1).max(1000).default(100),
   }).strict().prefault({}),
+  auth: z.object({
+    /** Off: every request acts as the single local user (a laptop). Logged loudly at start. */
+    enabled: z.boolean().default(false),
+    /** The environment variable holding the admin key that manages users and keys. */
+    adminKeyEnv: z.string().default("LIGERO_ADMIN_KEY"),
+    /** Requests per minute per API key; 0 turns the limit off. */
+    rateLimitPerMinute: z.number().int().min(0).default(600),
+  }).strict().prefault({}),
   log: z.object({
     level: z.enum(["debug", "info", "warn", "error"]).default("info"),
   }).strict().prefault({}),

@@ -2,13 +2,13 @@
 import { Hono } from "hono";
 import { describe } from "../plugins/registry.ts";
 import { errorBody } from "../server/errors.ts";
-import { type Runtime, VERSION } from "../server/runtime.ts";
+import { type Services, VERSION } from "../server/runtime.ts";
 import type { Store } from "../plugins/store/types.ts";
 
 /** /ready must answer fast even when the database hangs. */
 const STORE_PING_TIMEOUT_MS = 1000;
 
-export function healthRoutes({ governor, plugins }: Runtime): Hono {
+export function healthRoutes({ governor, plugins }: Services): Hono {
   const app = new Hono();
 
   app.get("/health", (c) => c.json({ status: "ok", version: VERSION }));

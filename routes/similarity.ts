@@ -6,7 +6,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { ApiError } from "../server/errors.ts";
-import type { Runtime } from "../server/runtime.ts";
+import type { Services } from "../server/runtime.ts";
 import { limitBody, readJson } from "../server/validate.ts";
 
 const MAX_DIMS = 4096;
@@ -17,7 +17,7 @@ const requestSchema = z.object({
   k: z.number().int().min(1).max(1000).default(10),
 }).strict();
 
-export function similarityRoutes({ config, governor, plugins }: Runtime): Hono {
+export function similarityRoutes({ config, governor, plugins }: Services): Hono {
   const app = new Hono();
   app.post("/similarity", governor.heavy(), limitBody(config.server.jsonBodyLimit), async (c) => {
     const { query, vectors, k } = await readJson(c, requestSchema);

@@ -5,9 +5,9 @@ import { metricsRoutes } from "../routes/metrics.ts";
 import { similarityRoutes } from "../routes/similarity.ts";
 import { notFound, onError } from "./errors.ts";
 import { observe } from "./observe.ts";
-import type { Runtime } from "./runtime.ts";
+import type { Services } from "./runtime.ts";
 
-export function createApp(runtime: Runtime): Hono {
+export function createApp(runtime: Services): Hono {
   const app = new Hono();
   app.use("*", observe());
   app.onError(onError);

@@ -32,10 +32,24 @@ const HONO_CODES: Record<number, string> = {
   415: "unsupported_media_type",
 };
 
+/**
+ * Errors from below the routes that have one right answer, by class name so this module
+ * does not depend on the plugins that throw them.
+ */
+const KNOWN_ERRORS: Record<string, { status: ContentfulStatusCode; code: string }> = {
+  StoreUnavailableError: { status: 503, code: "store_unavailable" },
+  KernelError: { status: 500, code: "kernel_error" },
+};
+
 export function onError(err: Error, c: Context): Response {
   if (err instanceof ApiError) {
     if (err.status >= 500) log.warn("request failed", { code: err.code, message: err.message });
     return c.json(errorBody(err.code, err.message, err.details), err.status);
+  }
+  const mapped = KNOWN_ERRORS[err.name];
+  if (mapped) {
+    log.warn("request failed", { code: mapped.code, message: err.message });
+    return c.json(errorBody(mapped.code, err.message), mapped.status);
   }
   if (err instanceof HTTPException) {
     const code = HONO_CODES[err.status] ?? "http_error";

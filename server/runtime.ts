@@ -1,12 +1,20 @@
-/** What the routes are given: the config, the memory governor and the plugins in use. */
+/** What the routes are given: config, governor, plugins and the services built on them. */
 import type { Config } from "../config/schema.ts";
+import type { DocumentService } from "../documents/service.ts";
+import type { SourceFiles } from "../documents/sources.ts";
 import type { Plugins } from "../plugins/registry.ts";
+import type { IndexSync } from "../search/index-sync.ts";
+import type { SearchService } from "../search/service.ts";
 import type { MemoryGovernor } from "./governor.ts";
 
 export const VERSION = "0.1.0";
 
-export interface Runtime {
+export interface Services {
   config: Config;
   governor: MemoryGovernor;
   plugins: Plugins;
+  sources: SourceFiles;
+  index: IndexSync;
+  documents: DocumentService;
+  search: SearchService;
 }

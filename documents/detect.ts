@@ -1,0 +1,90 @@
+/**
+ * What an upload is. The bytes decide, not the name or the declared type: a file whose bytes
+ * say PDF is a PDF; text formats are told apart by the declared type and the extension, and
+ * must be valid UTF-8.
+ */
+import { ApiError } from "../server/errors.ts";
+
+export type DocumentKind = "pdf" | "text" | "markdown" | "html";
+
+export const MIME: Record<DocumentKind, string> = {
+  pdf: "application/pdf",
+  text: "text/plain",
+  markdown: "text/markdown",
+  html: "text/html",
+};
+
+export function kindOfMime(mime: string): DocumentKind {
+  const kind = (Object.keys(MIME) as DocumentKind[]).find((k) => MIME[k] === mime);
+  if (!kind) throw new Error(`no document kind for ${mime}`);
+  return kind;
+}
+
+const PDF_MAGIC = [0x25, 0x50, 0x44, 0x46, 0x2d]; // "%PDF-"
+/** Real PDFs may carry junk before the header; readers accept it within the first 1 KiB. */
+const PDF_HEADER_WINDOW = 1024;
+
+/** Formats we recognize but cannot read: a precise 415 beats a garbled document. */
+const KNOWN_BINARY: [number[], string][] = [
+  [[0x50, 0x4b, 0x03, 0x04], "a ZIP archive (DOCX, XLSX, ODT... are not supported yet)"],
+  [[0x89, 0x50, 0x4e, 0x47], "a PNG image (needs OCR, not supported)"],
+  [[0xff, 0xd8, 0xff], "a JPEG image (needs OCR, not supported)"],
+  [[0x1f, 0x8b], "a gzip archive"],
+  [[0xd0, 0xcf, 0x11, 0xe0], "a legacy Office document"],
+];
+
+export function detectKind(
+  bytes: Uint8Array,
+  declaredType: string,
+  fileName: string,
+): DocumentKind {
+  if (findPdfHeader(bytes) >= 0) return "pdf";
+  for (const [magic, what] of KNOWN_BINARY) {
+    if (startsWith(bytes, magic, 0)) {
+      throw new ApiError(415, "unsupported_media_type", `the file is ${what}`);
+    }
+  }
+  const type = declaredType.split(";")[0].trim().toLowerCase();
+  const ext = fileName.toLowerCase().match(/\.([a-z0-9]+)$/)?.[1] ?? "";
+  if (type === "application/pdf" || ext === "pdf") {
+    throw new ApiError(415, "not_pdf", "the file is named or declared a PDF but has no PDF header");
+  }
+  if (!isUtf8(bytes)) {
+    throw new ApiError(
+      415,
+      "unsupported_media_type",
+      "unsupported file type: send a PDF, or UTF-8 plain text, Markdown or HTML",
+    );
+  }
+  if (type === "text/html" || type === "application/xhtml+xml" || ext === "html" || ext === "htm") {
+    return "html";
+  }
+  if (
+    type === "text/markdown" || type === "text/x-markdown" || ext === "md" || ext === "markdown"
+  ) {
+    return "markdown";
+  }
+  if (type.startsWith("text/") || type === "" || type === "application/octet-stream") return "text";
+  throw new ApiError(415, "unsupported_media_type", `unsupported content type ${type}`);
+}
+
+function findPdfHeader(bytes: Uint8Array): number {
+  const end = Math.min(bytes.length - PDF_MAGIC.length, PDF_HEADER_WINDOW);
+  for (let i = 0; i <= end; i++) if (startsWith(bytes, PDF_MAGIC, i)) return i;
+  return -1;
+}
+
+function startsWith(bytes: Uint8Array, magic: number[], at: number): boolean {
+  return magic.every((b, i) => bytes[at + i] === b);
+}
+
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+
+function isUtf8(bytes: Uint8Array): boolean {
+  try {
+    strictUtf8.decode(bytes);
+    return !bytes.includes(0);
+  } catch {
+    return false;
+  }
+}

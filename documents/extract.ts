@@ -1,0 +1,104 @@
+/**
+ * Opens an upload as a sequence of pages, whatever its kind: PDFs through the PDF slot, text
+ * formats through their parsers. Pages are produced one at a time so a 2 000-page PDF is
+ * never held as one string.
+ */
+import { type PdfDocument, PdfError, type PdfKernel } from "../plugins/pdf/types.ts";
+import type { PageText } from "./chunker.ts";
+import type { DocumentKind } from "./detect.ts";
+import { htmlToText, markdownToText, splitPages } from "./text-formats.ts";
+
+/** Why a document cannot be ingested; the upload route maps each code to a 4xx. */
+export class ExtractionError extends Error {
+  override name = "ExtractionError";
+  constructor(readonly code: string, message: string) {
+    super(message);
+  }
+}
+
+export interface OpenedDocument {
+  pageCount: number;
+  /** A title found inside the document (HTML <title>, Markdown # heading, PDF Title). */
+  title?: string;
+  /** Pages from `first` (1-based) to the end. */
+  pages(first: number): AsyncGenerator<PageText>;
+  close(): void;
+}
+
+const PDF_CODES: Record<string, [string, string]> = {
+  not_pdf: ["not_pdf", "the file is not a PDF"],
+  encrypted: ["pdf_encrypted", "the PDF is encrypted with a password ligero does not have"],
+  damaged: ["pdf_damaged", "the PDF is damaged beyond recovery"],
+  no_text: ["needs_ocr", "the PDF has no text layer (a scan?): it needs OCR"],
+  too_large: ["pdf_too_large", "the PDF exceeds the extractor's limits"],
+};
+
+export function pdfFailure(e: PdfError): ExtractionError {
+  const [code, what] = PDF_CODES[e.code] ?? ["pdf_damaged", "the PDF cannot be read"];
+  return new ExtractionError(code, `${what} (${e.message})`);
+}
+
+export async function openDocument(
+  kind: DocumentKind,
+  bytes: Uint8Array,
+  pdf: PdfKernel,
+  maxPages: number,
+): Promise<OpenedDocument> {
+  if (kind === "pdf") return await openPdf(bytes, pdf, maxPages);
+  const raw = new TextDecoder().decode(bytes);
+  const { text, title } = kind === "html"
+    ? htmlToText(raw)
+    : kind === "markdown"
+    ? markdownToText(raw)
+    : { text: raw, title: undefined };
+  const pages = splitPages(text);
+  if (pages.length > maxPages) throw tooManyPages(pages.length, maxPages);
+  return {
+    pageCount: pages.length,
+    title,
+    async *pages(first) {
+      for (let n = first; n <= pages.length; n++) yield { pageNumber: n, text: pages[n - 1] };
+    },
+    close() {},
+  };
+}
+
+async function openPdf(bytes: Uint8Array, pdf: PdfKernel, maxPages: number) {
+  let doc: PdfDocument;
+  try {
+    doc = await pdf.open(bytes);
+  } catch (e) {
+    throw e instanceof PdfError ? pdfFailure(e) : e;
+  }
+  if (doc.info.pages > maxPages) {
+    doc.close();
+    throw tooManyPages(doc.info.pages, maxPages);
+  }
+  if (doc.info.pages === 0) {
+    doc.close();
+    throw new ExtractionError("pdf_damaged", "the PDF has no pages");
+  }
+  return {
+    pageCount: doc.info.pages,
+    title: doc.info.title?.trim() || undefined,
+    async *pages(first: number) {
+      for (let n = first; n <= doc.info.pages; n++) {
+        try {
+          yield { pageNumber: n, text: await doc.pageText(n) };
+        } catch (e) {
+          // one unreadable page should not sink the document
+          if (!(e instanceof PdfError) || e.code === "too_large") throw e;
+          yield { pageNumber: n, text: "" };
+        }
+      }
+    },
+    close: () => doc.close(),
+  };
+}
+
+function tooManyPages(pages: number, max: number): ExtractionError {
+  return new ExtractionError(
+    "too_many_pages",
+    `the document has ${pages} pages; the limit is ${max} (limits.pages)`,
+  );
+}
