@@ -1,7 +1,12 @@
 //! Reading order from glyph positions: words from gaps, lines from baselines.
 //!
 //! Each glyph is measured in its own baseline frame (`u` along the text direction, `v`
-//! across it), so rotated pages and vertical runs need no special case.
+//! across it), so rotated pages and vertical runs need no special case. Lines keep the
+//! content stream's order (which TeX, Word and most writers emit in reading order), except
+//! right-to-left lines, which are read by position (see `rtl`).
+
+use crate::accents;
+use crate::rtl;
 
 #[derive(Clone, Copy, Debug)]
 pub struct Glyph {
@@ -38,50 +43,111 @@ impl Layout {
     }
 
     pub fn finish(self) -> String {
+        let glyphs: Vec<(Glyph, &str)> = self
+            .glyphs
+            .iter()
+            .map(|&(g, s, e)| (g, &self.text[s as usize..e as usize]))
+            .collect();
         let mut out = String::with_capacity(self.text.len() + self.text.len() / 4);
-        let mut prev: Option<(Glyph, &str)> = None;
-        for &(g, s, e) in &self.glyphs {
-            let t = &self.text[s as usize..e as usize];
-            let blank = t.chars().all(char::is_whitespace);
-            if let Some((p, pt)) = prev {
-                let size = p.size.max(g.size).max(0.01);
-                let same_dir = p.dir.0 * g.dir.0 + p.dir.1 * g.dir.1 > 0.9;
-                let dv = g.v - p.v;
-                if same_dir && pt == t && (g.u - p.u).abs() < 0.05 * size && dv.abs() < 0.05 * size
-                {
-                    continue; // the same glyph drawn twice (fake bold, shadows)
-                }
-                if !same_dir || dv.abs() > LINE_SHIFT * size || g.u < p.u - size {
-                    trim_end_spaces(&mut out);
-                    out.push('\n');
-                } else if !blank
-                    && g.u - p.end > SPACE_GAP * size
-                    && !out.ends_with(char::is_whitespace)
-                {
-                    out.push(' ');
-                }
-            }
-            if blank {
-                if !out.is_empty() && !out.ends_with(char::is_whitespace) {
-                    out.push(' ');
-                }
+        for line in split_lines(&glyphs) {
+            let text = if rtl::line_is_rtl(line.iter().map(|x| x.1)) {
+                rtl::line_text(line, SPACE_GAP)
             } else {
-                out.push_str(t);
+                ltr_line(line)
+            };
+            let text = text.trim_end();
+            if !text.is_empty() {
+                out.push_str(text);
+                out.push('\n');
             }
-            prev = Some((g, t));
-        }
-        trim_end_spaces(&mut out);
-        if !out.is_empty() {
-            out.push('\n');
         }
         out
     }
 }
 
-fn trim_end_spaces(s: &mut String) {
-    while s.ends_with(' ') {
-        s.pop();
+fn same_dir(a: &Glyph, b: &Glyph) -> bool {
+    a.dir.0 * b.dir.0 + a.dir.1 * b.dir.1 > 0.9
+}
+
+/// Consecutive glyphs on one baseline form a line.
+fn split_lines<'a, 'b>(glyphs: &'b [(Glyph, &'a str)]) -> Vec<&'b [(Glyph, &'a str)]> {
+    let mut lines = Vec::new();
+    let mut start = 0;
+    for i in 1..glyphs.len() {
+        let (p, g) = (&glyphs[i - 1].0, &glyphs[i].0);
+        let size = p.size.max(g.size).max(0.01);
+        if !same_dir(p, g) || (g.v - p.v).abs() > LINE_SHIFT * size || g.u < p.u - size {
+            lines.push(&glyphs[start..i]);
+            start = i;
+        }
     }
+    if start < glyphs.len() {
+        lines.push(&glyphs[start..]);
+    }
+    lines
+}
+
+fn overlap(a: &Glyph, b: &Glyph) -> bool {
+    let (lo, hi) = (a.u.max(b.u), a.end.min(b.end));
+    let narrow = (a.end - a.u).min(b.end - b.u).max(0.01);
+    hi - lo > 0.3 * narrow
+}
+
+fn ltr_line(line: &[(Glyph, &str)]) -> String {
+    let mut out = String::new();
+    let mut prev: Option<(Glyph, &str)> = None;
+    let mut i = 0;
+    while i < line.len() {
+        let (g, t) = line[i];
+        i += 1;
+        let blank = t.chars().all(char::is_whitespace);
+        if let Some((p, pt)) = prev {
+            let size = p.size.max(g.size).max(0.01);
+            if pt == t && (g.u - p.u).abs() < 0.05 * size && (g.v - p.v).abs() < 0.05 * size {
+                continue; // the same glyph drawn twice (fake bold, shadows)
+            }
+            if let Some(mark) = accents::combining(t) {
+                if overlap(&p, &g) {
+                    // accent drawn after its letter
+                    let base = out.pop().map(String::from).unwrap_or_default();
+                    accents::push_accented(&mut out, &base, mark);
+                    continue;
+                }
+            }
+            if !blank && g.u - p.end > SPACE_GAP * size && !out.ends_with(char::is_whitespace) {
+                out.push(' ');
+            }
+        }
+        if blank {
+            if !out.is_empty() && !out.ends_with(char::is_whitespace) {
+                out.push(' ');
+            }
+            prev = Some((g, t));
+            continue;
+        }
+        if let (Some(mark), Some(&(next, nt))) = (accents::combining(t), line.get(i)) {
+            if overlap(&g, &next) && !nt.trim().is_empty() {
+                // accent drawn before its letter: the pair reads as the letter
+                let gap = prev
+                    .is_some_and(|(p, _)| next.u.min(g.u) - p.end > SPACE_GAP * g.size.max(0.01));
+                if gap && !out.ends_with(char::is_whitespace) {
+                    out.push(' ');
+                }
+                accents::push_accented(&mut out, nt, mark);
+                let merged = Glyph {
+                    u: g.u.min(next.u),
+                    end: g.end.max(next.end),
+                    ..next
+                };
+                prev = Some((merged, nt));
+                i += 1;
+                continue;
+            }
+        }
+        out.push_str(t);
+        prev = Some((g, t));
+    }
+    out
 }
 
 #[cfg(test)]
@@ -107,5 +173,15 @@ mod tests {
         l.push(g(0.0, 88.0), "d"); // next baseline
         l.push(g(0.0, 88.0), "d"); // drawn twice
         assert_eq!(l.finish(), "ab c\nd\n");
+    }
+
+    #[test]
+    fn accents_merge() {
+        let mut l = Layout::default();
+        l.push(g(0.0, 0.0), "c");
+        l.push(g(6.0, 0.0), "´"); // accent first, then the letter under it
+        l.push(g(5.5, 0.0), "o");
+        l.push(g(11.0, 0.0), "n");
+        assert_eq!(l.finish(), "cón\n");
     }
 }

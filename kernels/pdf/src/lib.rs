@@ -5,6 +5,7 @@
 //! Text goes into caller buffers; when a buffer is too small the call returns
 //! `BufferTooSmall` with the required length, and keeps the result for the retry.
 
+mod accents;
 mod content;
 mod document;
 mod encryption;
@@ -22,6 +23,7 @@ mod object_stream;
 mod pages;
 mod parser;
 mod recover;
+mod rtl;
 mod xref;
 
 pub use document::Document;

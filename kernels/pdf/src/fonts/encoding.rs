@@ -5,7 +5,7 @@ use super::glyphs;
 use crate::lexer::{Lexer, Token};
 use crate::object::Object;
 
-#[path = "tables/encodings.rs"]
+#[path = "../tables/encodings.rs"]
 #[rustfmt::skip]
 mod tables;
 

@@ -1,7 +1,7 @@
 //! Glyph names to Unicode: the Adobe Glyph List plus its naming rules (uniXXXX, uXXXXX,
 //! ligatures joined by underscores, suffixes after a period).
 
-#[path = "tables/glyphlist.rs"]
+#[path = "../tables/glyphlist.rs"]
 #[rustfmt::skip]
 mod glyphlist;
 

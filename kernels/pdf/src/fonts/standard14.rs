@@ -1,6 +1,6 @@
 //! Widths of the standard 14 fonts, for PDFs that use them without a /Widths array.
 
-#[path = "tables/widths.rs"]
+#[path = "../tables/widths.rs"]
 #[rustfmt::skip]
 mod widths;
 
