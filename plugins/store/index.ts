@@ -3,15 +3,17 @@
  * `store.databaseUrl` (DATABASE_URL) is set, else the embedded SQLite file in `store.dataDir`.
  */
 import type { Config } from "../../config/schema.ts";
-import { PostgresStore } from "./postgres.ts";
 import { SqliteStore } from "./sqlite.ts";
 import type { Store } from "./types.ts";
 
 export const storeImplementations = {
   sqlite: (config: Config): Promise<Store> =>
     new Promise((resolve) => resolve(SqliteStore.open(config.store.dataDir))),
-  postgres: (config: Config): Promise<Store> =>
-    PostgresStore.open(config.store.databaseUrl, config.store.poolSize),
+  postgres: async (config: Config): Promise<Store> => {
+    // Loaded only when used: postgres.js adds a few MB of RSS to a process that never needs it.
+    const { PostgresStore } = await import("./postgres.ts");
+    return await PostgresStore.open(config.store.databaseUrl, config.store.poolSize);
+  },
 };
 
 /** Opens the configured store and applies its migrations. */

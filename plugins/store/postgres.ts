@@ -285,6 +285,7 @@ export class PostgresStore extends PostgresAccounts {
             FROM vectors v JOIN chunks c ON c.id = v.chunk_id
             JOIN documents d ON d.id = c.document_id
             WHERE v.model = ${model} AND v.chunk_id > ${after} AND d.status = 'ready'
+              AND c.id > ${after} -- lets a merge join start at \`after\` in chunks too
             ORDER BY v.chunk_id LIMIT ${batchSize}) AS batch`
       );
       const chunkIds: string[] = row.ids ?? [];
