@@ -16,6 +16,8 @@ use std::sync::Arc;
 /// Finds the font a resource dictionary names, through a cache shared by all pages.
 pub trait FontSource {
     fn font(&self, doc: &Document, font: &Object) -> Option<Arc<Font>>;
+    /// The font used when a name resolves to nothing.
+    fn fallback(&self) -> Arc<Font>;
 }
 
 #[derive(Clone)]
@@ -134,7 +136,7 @@ impl<'a> Interpreter<'a> {
                     let entry = fonts.as_dict()?.get(name)?.clone();
                     self.fonts.font(self.doc, &entry)
                 });
-                self.state.font = font;
+                self.state.font = Some(font.unwrap_or_else(|| self.fonts.fallback()));
             }
             b"Tc" => self.state.char_spacing = num(0),
             b"Tw" => self.state.word_spacing = num(0),

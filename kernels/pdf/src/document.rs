@@ -12,14 +12,14 @@ use crate::parser::parse_indirect;
 use crate::recover;
 use crate::xref::{self, Entry, Xref};
 use memchr::memmem;
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
 pub struct Document {
     data: Vec<u8>,
     xref: Xref,
     cache: Vec<OnceLock<Arc<Object>>>,
-    streams_done: Mutex<HashSet<u32>>,
+    streams: Mutex<HashMap<u32, Arc<OnceLock<()>>>>,
     crypt: Option<Crypt>,
     encrypt_ref: Option<u32>,
     pub pages: Vec<Page>,
@@ -68,6 +68,9 @@ impl Document {
             if doc.pages.is_empty() {
                 doc.pages = pages::collect(&doc);
             }
+            if doc.pages.is_empty() {
+                doc.pages = pages::orphan_contents(&doc);
+            }
         }
         if doc.pages.is_empty() {
             return Err(damaged("damaged: no pages could be found"));
@@ -84,7 +87,7 @@ impl Document {
             data,
             xref,
             cache,
-            streams_done: Mutex::new(HashSet::new()),
+            streams: Mutex::new(HashMap::new()),
             crypt: None,
             encrypt_ref: None,
             pages: Vec::new(),
@@ -203,28 +206,38 @@ impl Document {
     }
 
     /// Decodes an object stream once and fills the cache with every object it holds.
+    /// Threads asking for the same stream wait for the one decoding it.
     fn unpack_stream(&self, stream_num: u32, depth: usize) {
-        if !self
-            .streams_done
-            .lock()
-            .map(|mut s| s.insert(stream_num))
-            .unwrap_or(false)
-        {
+        // object streams must not live in object streams: refusing them rules out cycles
+        if !matches!(self.xref.get(stream_num), Entry::At(_)) {
             return;
         }
+        let Ok(once) = self
+            .streams
+            .lock()
+            .map(|mut m| m.entry(stream_num).or_default().clone())
+        else {
+            return;
+        };
+        once.get_or_init(|| self.fill_from_stream(stream_num, depth));
+    }
+
+    fn fill_from_stream(&self, stream_num: u32, depth: usize) {
         let holder = self.load_at(stream_num, depth);
         let Some(s) = holder.as_stream() else { return };
-        let Ok(bytes) = self.decode(s) else { return };
-        for (index, (num, obj)) in object_stream::objects(&bytes, &s.dict)
-            .into_iter()
-            .enumerate()
-        {
-            let wanted = Entry::InStream {
-                stream: stream_num,
-                index: index as u32,
-            };
-            let same_stream = matches!(self.xref.get(num), Entry::InStream { stream, .. } if stream == stream_num);
-            if self.xref.get(num) == wanted || same_stream {
+        // parameters are resolved only from top-level objects, so no other stream is waited on
+        let direct = |o: &Object| match o {
+            Object::Ref(n, _) if matches!(self.xref.get(*n), Entry::At(_)) => {
+                (*self.load(*n)).clone()
+            }
+            other => other.clone(),
+        };
+        let Ok(bytes) = filters::decode(&s.raw, &s.dict, &direct) else {
+            return;
+        };
+        for (num, obj) in object_stream::objects(&bytes, &s.dict) {
+            if matches!(self.xref.get(num), Entry::InStream { stream, .. } if stream == stream_num)
+            {
                 if let Some(cell) = self.cache.get(num as usize) {
                     let _ = cell.set(Arc::new(obj));
                 }

@@ -14,9 +14,14 @@ pub struct Extractor {
     pub doc: Document,
     fonts: Mutex<HashMap<u32, Arc<Font>>>,
     text_layer: OnceLock<bool>,
+    unknown_font: Arc<Font>,
 }
 
 impl FontSource for Extractor {
+    fn fallback(&self) -> Arc<Font> {
+        self.unknown_font.clone()
+    }
+
     fn font(&self, doc: &Document, entry: &Object) -> Option<Arc<Font>> {
         let Some((num, _)) = entry.as_ref() else {
             return doc
@@ -40,6 +45,7 @@ impl Extractor {
             doc,
             fonts: Mutex::new(HashMap::new()),
             text_layer: OnceLock::new(),
+            unknown_font: Arc::new(Font::unknown()),
         }
     }
 

@@ -94,6 +94,35 @@ fn scan(doc: &Document) -> Vec<Page> {
     out
 }
 
+/// Last resort for files whose page objects are lost (truncated before the object stream
+/// holding them): every surviving content stream becomes a page, in object order.
+pub fn orphan_contents(doc: &Document) -> Vec<Page> {
+    let mut out = Vec::new();
+    for num in 0..doc.object_count() {
+        let obj = doc.load(num);
+        let Some(s) = obj.as_stream() else { continue };
+        let d = &s.dict;
+        let typed = [&b"Type"[..], b"Subtype", b"Length1", b"N", b"Width"]
+            .iter()
+            .any(|k| d.get(k).is_some());
+        if typed {
+            continue;
+        }
+        let Ok(bytes) = doc.decode(s) else { continue };
+        let has = |pat: &[u8]| memchr::memmem::find(&bytes, pat).is_some();
+        if has(b"BT") && has(b"ET") && has(b"Tf") && !has(b"begincmap") {
+            let mut page = Dict::default();
+            page.insert(b"Contents", Object::Ref(num, 0));
+            out.push(Page {
+                dict: Arc::new(Object::Dict(page)),
+                resources: Object::Null,
+                rotate: 0,
+            });
+        }
+    }
+    out
+}
+
 fn inherited(doc: &Document, dict: &Dict, key: &[u8]) -> Object {
     if let Some(v) = dict.get(key) {
         return v.clone();

@@ -69,6 +69,24 @@ impl Font {
         }
     }
 
+    /// Stands in for a font that cannot be found (its resources were lost): Latin-1 text
+    /// and zero widths, so word gaps come from the positioning operators alone.
+    pub fn unknown() -> Font {
+        let text = (0..=255u8)
+            .map(|b| {
+                (b.is_ascii_graphic() || b == b' ' || b >= 0xA0).then(|| char::from(b).to_string())
+            })
+            .collect();
+        Font {
+            simple: Some(Simple {
+                text,
+                widths: vec![0.0; 256],
+            }),
+            cid: None,
+            scale: 0.001,
+        }
+    }
+
     /// Calls `f(text, width, is_word_space)` per glyph of `bytes`; width in text space
     /// units per unit of font size; `is_word_space` marks the single-byte code 32 that
     /// word spacing (Tw) applies to.
