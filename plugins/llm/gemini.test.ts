@@ -118,3 +118,17 @@ Deno.test("gemini: a bad key answered as 400 API_KEY_INVALID is upstream_auth", 
     const { error } = await drain(gemini(options(fake.baseUrl)).stream(REQUEST));
     assertLlmError(error, "upstream_auth");
   }));
+
+Deno.test("gemini: consecutive turns of one role are merged so roles alternate", () =>
+  withFake(async (fake) => {
+    await gemini(options(fake.baseUrl)).complete({
+      messages: [
+        { role: "user", content: "One." },
+        { role: "user", content: "Two?" },
+      ],
+    });
+    assert.deepEqual(fake.requests[0].body.contents, [
+      { role: "user", parts: [{ text: "One." }, { text: "Two?" }] },
+    ]);
+    assert.equal(fake.requests[0].body.systemInstruction, undefined);
+  }));

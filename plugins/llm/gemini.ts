@@ -113,13 +113,22 @@ export class GeminiProvider implements LlmProvider {
   }
 }
 
+/**
+ * Consecutive turns of one role become one content with several parts: Gemini wants user and
+ * model to alternate.
+ */
 function geminiBody(request: LlmRequest, o: RemoteOptions): unknown {
   const system = request.messages.filter((m) => m.role === "system").map((m) => m.content);
+  const contents: { role: "user" | "model"; parts: { text: string }[] }[] = [];
+  for (const m of request.messages) {
+    if (m.role === "system") continue;
+    const role = m.role === "assistant" ? "model" : "user";
+    const last = contents.at(-1);
+    if (last?.role === role) last.parts.push({ text: m.content });
+    else contents.push({ role, parts: [{ text: m.content }] });
+  }
   return {
-    contents: request.messages.filter((m) => m.role !== "system").map((m) => ({
-      role: m.role === "assistant" ? "model" : "user",
-      parts: [{ text: m.content }],
-    })),
+    contents,
     ...(system.length > 0 ? { systemInstruction: { parts: [{ text: system.join("\n\n") }] } } : {}),
     generationConfig: {
       temperature: request.temperature ?? o.temperature,

@@ -90,3 +90,24 @@ Deno.test("truncate: cuts at a word boundary to fit", () => {
   assert.match(cut, /^alpha( [a-z]+)*…$/);
   assert.equal(truncate(text, 100, estimateTokens), text);
 });
+
+Deno.test("prompt: history never starts with an assistant turn", () => {
+  const history = [
+    { role: "user" as const, content: "first question ".repeat(100) },
+    { role: "assistant" as const, content: "short answer" },
+    { role: "user" as const, content: "second question" },
+    { role: "assistant" as const, content: "second answer" },
+  ];
+  // 300: room for the last three turns but not the long first question; 5000: for all four.
+  for (const [budget, turns] of [[300, 2], [5000, 4]]) {
+    const prompt = buildRagMessages({
+      question: "Next?",
+      passages: [],
+      history,
+      budgetTokens: budget,
+    });
+    const past = prompt.request.messages.slice(1, -1);
+    assert.equal(past.length, turns, `budget ${budget}`);
+    assert.equal(past[0].role, "user", `budget ${budget}`);
+  }
+});

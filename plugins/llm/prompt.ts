@@ -79,6 +79,9 @@ export function buildRagMessages<P extends Passage>(input: RagInput<P>): RagProm
     history.unshift({ role: turn.role, content: turn.content });
     room -= turn.tokens;
   }
+  // A conversation starts with the user (Gemini refuses anything else), and an answer
+  // without its question means little.
+  if (history[0]?.role === "assistant") history.shift();
 
   const messages: LlmMessage[] = [
     { role: "system", content: template.system },
