@@ -110,7 +110,8 @@ export function streamBody(plan: StreamPlan, onCancel: () => void): ReadableStre
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       if (next < plan.chunks.length) {
-        await pause(plan.delayMs ?? 0);
+        // No timer when there is no delay: timers clamp to milliseconds, chunks need not.
+        if (plan.delayMs) await pause(plan.delayMs);
         if (!stopped) controller.enqueue(encoder.encode(plan.chunks[next++]));
         return;
       }
