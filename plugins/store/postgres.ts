@@ -6,7 +6,7 @@
 import type { TransactionSql } from "postgres";
 import { PostgresAccounts } from "./postgres-accounts.ts";
 import { connect, guard, migrate } from "./postgres-database.ts";
-import { type Row, toChunk, toDocument } from "./rows.ts";
+import { patchColumns, toChunk, toDocument } from "./rows.ts";
 import { snippet } from "./snippet.ts";
 import { cjkTerms, queryTerms, queryWords } from "./terms.ts";
 import { unpackBatch, vectorBytes } from "./vectors.ts";
@@ -93,17 +93,7 @@ export class PostgresStore extends PostgresAccounts {
   }
 
   updateDocument(id: string, patch: DocumentPatch): Promise<void> {
-    const columns: Row = { updated_at: new Date() };
-    if (patch.title !== undefined) columns.title = patch.title;
-    if (patch.status !== undefined) columns.status = patch.status;
-    if (patch.pageCount !== undefined) columns.page_count = patch.pageCount;
-    if (patch.language !== undefined) columns.language = patch.language;
-    if (patch.pagesDone !== undefined) columns.pages_done = patch.pagesDone;
-    if (patch.pagesTotal !== undefined) columns.pages_total = patch.pagesTotal;
-    if (patch.error !== undefined) {
-      columns.error_code = patch.error?.code ?? null;
-      columns.error_message = patch.error?.message ?? null;
-    }
+    const columns = { ...patchColumns(patch), updated_at: new Date() };
     return guard(async () => {
       const result = await this.sql`UPDATE documents SET ${this.sql(columns)} WHERE id = ${id}`;
       if (result.count === 0) throw new RecordMissingError(`document ${id} does not exist`);
@@ -273,34 +263,39 @@ export class PostgresStore extends PostgresAccounts {
     batchSize: number,
     afterChunkId = 0,
   ): AsyncGenerator<VectorBatch> {
+    // The batch is cut from the vectors' primary key first, so each query is an index range
+    // plus `batchSize` lookups whatever the statistics say (a join-first plan re-read every
+    // chunk before `after` on each batch). Rows of documents not ready are scanned, not kept.
     let after = afterChunkId;
     while (true) {
       const [row] = await guard(() =>
-        this.sql`SELECT array_agg(chunk_id ORDER BY chunk_id) AS ids,
-            array_agg(owner_id ORDER BY chunk_id) AS owners,
-            array_agg(document_id ORDER BY chunk_id) AS docs,
-            min(dims) AS min_dims, max(dims) AS max_dims,
-            string_agg(data, ''::bytea ORDER BY chunk_id) AS data
-          FROM (SELECT v.chunk_id, d.owner_id, c.document_id, v.dims, v.data
-            FROM vectors v JOIN chunks c ON c.id = v.chunk_id
-            JOIN documents d ON d.id = c.document_id
-            WHERE v.model = ${model} AND v.chunk_id > ${after} AND d.status = 'ready'
-              AND c.id > ${after} -- lets a merge join start at \`after\` in chunks too
-            ORDER BY v.chunk_id LIMIT ${batchSize}) AS batch`
+        this.sql`SELECT count(*) AS scanned, max(v.chunk_id) AS last,
+            array_agg(v.chunk_id ORDER BY v.chunk_id) FILTER (WHERE ready) AS ids,
+            array_agg(m.owner_id ORDER BY v.chunk_id) FILTER (WHERE ready) AS owners,
+            array_agg(m.document_id ORDER BY v.chunk_id) FILTER (WHERE ready) AS docs,
+            min(v.dims) FILTER (WHERE ready) AS min_dims,
+            max(v.dims) FILTER (WHERE ready) AS max_dims,
+            string_agg(v.data, ''::bytea ORDER BY v.chunk_id) FILTER (WHERE ready) AS data
+          FROM (SELECT chunk_id, dims, data FROM vectors
+              WHERE model = ${model} AND chunk_id > ${after}
+              ORDER BY chunk_id LIMIT ${batchSize}) AS v
+            LEFT JOIN LATERAL (SELECT d.owner_id, c.document_id, d.status = 'ready' AS ready
+              FROM chunks c JOIN documents d ON d.id = c.document_id
+              WHERE c.id = v.chunk_id) AS m ON true`
       );
-      const chunkIds: string[] = row.ids ?? [];
-      if (chunkIds.length === 0) return;
-      const batch = unpackBatch({
-        chunkIds,
-        ownerIds: row.owners,
-        documentIds: row.docs,
-        minDims: row.min_dims,
-        maxDims: row.max_dims,
-        data: row.data,
-      });
-      yield batch;
-      if (chunkIds.length < batchSize) return;
-      after = batch.chunkIds[chunkIds.length - 1];
+      if (Number(row.scanned) === 0) return;
+      if (row.ids) {
+        yield unpackBatch({
+          chunkIds: row.ids,
+          ownerIds: row.owners,
+          documentIds: row.docs,
+          minDims: row.min_dims,
+          maxDims: row.max_dims,
+          data: row.data,
+        });
+      }
+      if (Number(row.scanned) < batchSize) return;
+      after = Number(row.last);
     }
   }
 }

@@ -7,6 +7,7 @@ import type {
   ApiKeyRecord,
   Chunk,
   Conversation,
+  DocumentPatch,
   DocumentRecord,
   DocumentStatus,
   Language,
@@ -98,4 +99,20 @@ export function toApiKey(r: Row): ApiKeyRecord {
     prefix: r.prefix,
     createdAt: iso(r.created_at),
   };
+}
+
+/** The columns a DocumentPatch sets (without updated_at), for both backends' UPDATE. */
+export function patchColumns(patch: DocumentPatch): Record<string, string | number | null> {
+  const columns: Record<string, string | number | null> = {};
+  if (patch.title !== undefined) columns.title = patch.title;
+  if (patch.status !== undefined) columns.status = patch.status;
+  if (patch.pageCount !== undefined) columns.page_count = patch.pageCount;
+  if (patch.language !== undefined) columns.language = patch.language;
+  if (patch.pagesDone !== undefined) columns.pages_done = patch.pagesDone;
+  if (patch.pagesTotal !== undefined) columns.pages_total = patch.pagesTotal;
+  if (patch.error !== undefined) {
+    columns.error_code = patch.error?.code ?? null;
+    columns.error_message = patch.error?.message ?? null;
+  }
+  return columns;
 }

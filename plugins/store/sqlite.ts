@@ -9,7 +9,7 @@ import { SqliteAccounts } from "./sqlite-accounts.ts";
 import { SqliteDatabase } from "./sqlite-database.ts";
 import { snippet } from "./snippet.ts";
 import { indexTerms, queryTerms } from "./terms.ts";
-import { type Row, toChunk, toDocument } from "./rows.ts";
+import { patchColumns, type Row, toChunk, toDocument } from "./rows.ts";
 import { unpackBatch, vectorBytes } from "./vectors.ts";
 import {
   type Chunk,
@@ -97,25 +97,11 @@ export class SqliteStore extends SqliteAccounts {
   }
 
   async updateDocument(id: string, patch: DocumentPatch): Promise<void> {
-    const sets: string[] = [], values: (string | number | null)[] = [];
-    const set = (column: string, value: string | number | null) => {
-      sets.push(`${column} = ?`);
-      values.push(value);
-    };
-    if (patch.title !== undefined) set("title", patch.title);
-    if (patch.status !== undefined) set("status", patch.status);
-    if (patch.pageCount !== undefined) set("page_count", patch.pageCount);
-    if (patch.language !== undefined) set("language", patch.language);
-    if (patch.pagesDone !== undefined) set("pages_done", patch.pagesDone);
-    if (patch.pagesTotal !== undefined) set("pages_total", patch.pagesTotal);
-    if (patch.error !== undefined) {
-      set("error_code", patch.error?.code ?? null);
-      set("error_message", patch.error?.message ?? null);
-    }
-    set("updated_at", now());
+    const columns = { ...patchColumns(patch), updated_at: now() };
+    const sets = Object.keys(columns).map((column) => `${column} = ?`).join(", ");
     const changes = this.guard(() =>
-      this.s.db.prepare(`UPDATE documents SET ${sets.join(", ")} WHERE id = ?`).run(...values, id)
-        .changes
+      this.s.db.prepare(`UPDATE documents SET ${sets} WHERE id = ?`)
+        .run(...Object.values(columns), id).changes
     );
     if (changes === 0) throw new RecordMissingError(`document ${id} does not exist`);
   }
