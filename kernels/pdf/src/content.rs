@@ -9,7 +9,7 @@ use crate::lexer::{Lexer, Token};
 use crate::limits::{MAX_INDIRECTION, MAX_OPS_PER_PAGE};
 use crate::matrix::Matrix;
 use crate::object::{Dict, Object};
-use crate::parser::parse_object;
+use crate::parser::content_operand;
 use memchr::memmem;
 use std::sync::Arc;
 
@@ -71,23 +71,15 @@ impl<'a> Interpreter<'a> {
         let mut lx = Lexer::new(content, 0);
         let mut operands: Vec<Object> = Vec::with_capacity(8);
         loop {
-            let start = lx.pos;
-            let op = match lx.peek() {
+            let op = match lx.next_token() {
                 Token::Eof => break,
-                Token::Keyword(k) => {
-                    lx.next_token();
-                    k
-                }
-                Token::Junk(_) | Token::ArrayEnd | Token::DictEnd => {
-                    lx.next_token();
-                    continue;
-                }
-                _ => {
-                    match parse_object(&mut lx, 0) {
-                        Some(o) if operands.len() < 64 => operands.push(o),
-                        Some(_) => {}
-                        None if lx.pos == start => lx.pos += 1,
-                        None => {}
+                Token::Keyword(k) if !matches!(k, b"true" | b"false" | b"null") => k,
+                Token::Junk(_) | Token::ArrayEnd | Token::DictEnd => continue,
+                tok => {
+                    if let Some(o) = content_operand(&mut lx, tok) {
+                        if operands.len() < 64 {
+                            operands.push(o);
+                        }
                     }
                     continue;
                 }

@@ -8,36 +8,28 @@ use std::sync::Arc;
 
 /// Parses one direct object. `None` on junk or end of data; nested junk is skipped.
 pub fn parse_object(lx: &mut Lexer, depth: usize) -> Option<Object> {
+    let tok = lx.next_token();
+    from_token(lx, tok, depth, true)
+}
+
+/// Builds the content-stream operand that starts with `tok` (no `n g R` references there,
+/// so integers need no lookahead).
+pub fn content_operand(lx: &mut Lexer, tok: Token) -> Option<Object> {
+    from_token(lx, tok, 0, false)
+}
+
+fn from_token(lx: &mut Lexer, tok: Token, depth: usize, refs: bool) -> Option<Object> {
     if depth > MAX_DEPTH {
         return None;
     }
-    let obj = match lx.next_token() {
-        Token::Int(i) => return Some(maybe_ref(lx, i)),
+    let obj = match tok {
+        Token::Int(i) if refs => maybe_ref(lx, i),
+        Token::Int(i) => Object::Int(i),
         Token::Real(r) => Object::Real(r),
         Token::Name(n) => Object::Name(n),
         Token::Str(s) => Object::Str(s),
-        Token::ArrayStart => {
-            let mut items = Vec::new();
-            loop {
-                match lx.peek() {
-                    Token::ArrayEnd => {
-                        lx.next_token();
-                        break;
-                    }
-                    Token::Eof | Token::DictEnd => break,
-                    Token::Keyword(k) if is_object_end(k) => break,
-                    _ => {}
-                }
-                let before = lx.pos;
-                match parse_object(lx, depth + 1) {
-                    Some(o) => items.push(o),
-                    None if lx.pos == before => lx.pos += 1,
-                    None => {}
-                }
-            }
-            Object::Array(items)
-        }
-        Token::DictStart => Object::Dict(parse_dict_body(lx, depth)),
+        Token::ArrayStart => Object::Array(parse_array_body(lx, depth, refs)),
+        Token::DictStart => Object::Dict(parse_dict_body(lx, depth, refs)),
         Token::Keyword(b"true") => Object::Bool(true),
         Token::Keyword(b"false") => Object::Bool(false),
         Token::Keyword(b"null") => Object::Null,
@@ -53,26 +45,46 @@ fn is_object_end(k: &[u8]) -> bool {
     )
 }
 
-fn parse_dict_body(lx: &mut Lexer, depth: usize) -> Dict {
+fn parse_array_body(lx: &mut Lexer, depth: usize, refs: bool) -> Vec<Object> {
+    let mut items = Vec::new();
+    loop {
+        let save = lx.pos;
+        match lx.next_token() {
+            Token::ArrayEnd | Token::Eof | Token::DictEnd => break,
+            Token::Keyword(k) if is_object_end(k) => {
+                lx.pos = save;
+                break;
+            }
+            // every token is consumed once, so junk cannot stall the loop
+            tok => items.extend(from_token(lx, tok, depth + 1, refs)),
+        }
+    }
+    items
+}
+
+fn parse_dict_body(lx: &mut Lexer, depth: usize, refs: bool) -> Dict {
     let mut dict = Dict::default();
     loop {
+        let save = lx.pos;
         match lx.next_token() {
             Token::DictEnd | Token::Eof => break,
             Token::Name(key) => {
-                if let Token::Keyword(k) = lx.peek() {
-                    if is_object_end(k) {
+                let before_value = lx.pos;
+                match lx.next_token() {
+                    Token::DictEnd => break,
+                    Token::Keyword(k) if is_object_end(k) => {
+                        lx.pos = before_value;
                         break;
                     }
-                }
-                if lx.peek() == Token::DictEnd {
-                    break;
-                }
-                if let Some(v) = parse_object(lx, depth + 1) {
-                    dict.0.push((key, v));
+                    tok => {
+                        if let Some(v) = from_token(lx, tok, depth + 1, refs) {
+                            dict.0.push((key, v));
+                        }
+                    }
                 }
             }
             Token::Keyword(k) if is_object_end(k) => {
-                lx.pos -= k.len();
+                lx.pos = save;
                 break;
             }
             _ => {}
