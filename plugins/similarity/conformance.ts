@@ -88,6 +88,14 @@ export function runConformance(name: string, make: () => SimilarityKernel): void
     }
   });
 
+  test("int8 codes round halves away from zero", (kernel) => {
+    const codes = allocateCodes(1, 6);
+    kernel.encode(Float32Array.of(127, 2.5, -2.5, 0.5, -0.5, 0.49), 6, codes);
+    assert.deepEqual([...codes.int8], [255, 131, 125, 129, 127, 128]);
+    assert.equal(codes.scales[0], 1);
+    assert.deepEqual([...codes.bits], [0b101011, 0]);
+  });
+
   test("dot matches the f64 reference", (kernel) => {
     for (const dims of [1, 3, 17, 384, 1536]) {
       const [a, b] = [randomVectors(1, dims, 1), randomVectors(1, dims, 2)];

@@ -193,9 +193,9 @@ function quantize(
   }
   const inv = Math.fround(127 / max);
   for (let i = 0; i < len; i++) {
+    // the kernel's f32 steps: scale, add ±0.5 (sign of the scaled value), truncate
     const v = Math.fround(x[at + i] * inv);
-    // Rust's f32::round: halves away from zero (Math.round rounds them up)
-    const c = Math.min(127, Math.max(-127, Math.sign(v) * Math.round(Math.abs(v))));
+    const c = Math.min(127, Math.max(-127, Math.trunc(Math.fround(v + (v < 0 ? -0.5 : 0.5)))));
     out[to + i] = c + bias;
   }
   return Math.fround(max / 127);

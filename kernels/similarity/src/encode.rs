@@ -26,7 +26,13 @@ fn quantize_with(x: &[f32], mut put: impl FnMut(usize, i32)) -> f32 {
     }
     let inv = 127.0 / max;
     for (i, v) in x.iter().enumerate() {
-        put(i, (v * inv).round().clamp(-127.0, 127.0) as i32);
+        // round half away from zero by adding ±0.5 and truncating: `f32::round` is a libm
+        // call on baseline x86-64 and made encoding ~10× slower. |v · inv| ≤ 127 (+ rounding).
+        let scaled = v * inv;
+        put(
+            i,
+            ((scaled + 0.5f32.copysign(scaled)) as i32).clamp(-127, 127),
+        );
     }
     max / 127.0
 }
@@ -42,12 +48,22 @@ pub fn quantize_query(x: &[f32], out: &mut [i8]) -> f32 {
 }
 
 /// Sign bits of `x − center` into `out` (`words_for(x.len())` words); an empty center is 0.
+/// Branch-free: signs are random, and a branch per value mispredicted half the time.
 pub fn sign_bits(x: &[f32], center: &[f32], out: &mut [u64]) {
-    out.fill(0);
-    for (i, v) in x.iter().enumerate() {
-        if *v > center.get(i).copied().unwrap_or(0.0) {
-            out[i / 64] |= 1 << (i % 64);
-        }
+    let bits = |values: &[f32], centers: &[f32]| {
+        let pairs = values
+            .iter()
+            .zip(centers.iter().chain(std::iter::repeat(&0.0)));
+        pairs
+            .enumerate()
+            .fold(0u64, |acc, (bit, (v, c))| acc | (((v > c) as u64) << bit))
+    };
+    for (w, word) in out.iter_mut().enumerate() {
+        let range = w * 64..((w + 1) * 64).min(x.len());
+        *word = match center.get(range.clone()) {
+            Some(c) => bits(&x[range], c),
+            None => bits(&x[range], &[]),
+        };
     }
 }
 
@@ -92,6 +108,14 @@ mod tests {
         let approx = (raw - bias) as f32 * sa * sb;
         let exact: f32 = a.iter().zip(&b).map(|(x, y)| x * y).sum();
         assert!((approx - exact).abs() < 0.01, "{approx} vs {exact}");
+    }
+
+    #[test]
+    fn halves_round_away_from_zero() {
+        let mut codes = [0u8; 6];
+        let scale = quantize_row(&[127.0, 2.5, -2.5, 0.5, -0.5, 0.49], &mut codes);
+        assert_eq!(scale, 1.0);
+        assert_eq!(codes, [255, 131, 125, 129, 127, 128]);
     }
 
     #[test]
