@@ -1,0 +1,173 @@
+/**
+ * `deno task bench similarity`: top-10 over 384-d clustered synthetic embeddings at 10k,
+ * 100k and 1M rows — our kernel (exact, int8 + rescoring, cascade) beside its TS twin, npm
+ * usearch (exact, HNSW), npm simsimd per vector and numpy, with recall@10 of approximate
+ * rows against our exact result, build time and bytes of each index, and the in-process
+ * VectorIndex's streaming load. `LIGERO_BENCH_SIMILARITY_SIZES=10000,100000` picks sizes.
+ */
+import { RustSimilarity } from "../kernels/similarity/mod.ts";
+import { Clustered } from "../plugins/similarity/synthetic.ts";
+import { TsSimilarity } from "../plugins/similarity/ts.ts";
+import { allocateCodes, type SearchOptions, type StoreView } from "../plugins/similarity/types.ts";
+import { VectorIndex } from "../search/vector-index.ts";
+import { median, mib, procMemory } from "./support/proc.ts";
+import {
+  numpyMedians,
+  type Prepared,
+  type Search,
+  simsimdPerVector,
+  usearchExact,
+  usearchHnsw,
+} from "./support/similarity-peers.ts";
+
+const DIMS = 384;
+const K = 10;
+const QUERIES = 30;
+/** Rows a topic in the synthetic corpus: what the cascade's candidate counts were tuned on. */
+const ROWS_PER_TOPIC = 3000;
+/** Above this many rows the HNSW build alone would take many minutes on 2 cores. */
+const HNSW_MAX_ROWS = 100_000;
+
+interface Row {
+  method: string;
+  ms?: number;
+  recall?: number;
+  buildMs?: number;
+  bytes?: number;
+  note?: string;
+}
+
+const fmt = (v: number | undefined, digits: number) => v === undefined ? "" : v.toFixed(digits);
+
+export default async function run(): Promise<void> {
+  const sizes = (Deno.env.get("LIGERO_BENCH_SIMILARITY_SIZES") ?? "10000,100000,1000000")
+    .split(",").map(Number);
+  const numpy = await numpyMedians(DIMS, K, QUERIES, sizes);
+  const rust = new RustSimilarity();
+  const twin = new TsSimilarity();
+  console.log(`kernel: ${rust.implementation}; ${QUERIES} queries a size (fewer for slow ones)\n`);
+  console.log("| rows | method | median ms | recall@10 | build s | index MiB | note |");
+  console.log("| ---- | ------ | --------- | --------- | ------- | --------- | ---- |");
+  for (const n of sizes) {
+    for (const row of await measure(n, rust, twin, numpy)) {
+      console.log(
+        `| ${n.toLocaleString("en")} | ${row.method} | ${fmt(row.ms, 3)} | ${
+          fmt(row.recall, 3)
+        } | ${fmt(row.buildMs && row.buildMs / 1000, 2)} | ${
+          row.bytes === undefined ? "" : mib(row.bytes)
+        } | ${row.note ?? ""} |`,
+      );
+    }
+  }
+  console.log(`\npeak RSS of the bench process: ${mib(procMemory(Deno.pid).peak)} MiB`);
+  rust.close();
+}
+
+async function measure(
+  n: number,
+  rust: RustSimilarity,
+  twin: TsSimilarity,
+  numpy: Map<number, number> | string,
+): Promise<Row[]> {
+  const corpus = new Clustered(DIMS, Math.max(1, Math.round(n / ROWS_PER_TOPIC)), 42);
+  const vectors = corpus.rows(new Float32Array(n * DIMS));
+  const queries = corpus.queries(n, QUERIES);
+  const query = (i: number) => queries.subarray(i * DIMS, (i + 1) * DIMS);
+  const codes = allocateCodes(n, DIMS);
+  const start = performance.now();
+  rust.encode(vectors, DIMS, codes);
+  const encodeMs = performance.now() - start;
+  const store: StoreView = { vectors, dims: DIMS, codes };
+  const truth: Set<number>[] = [];
+  for (let i = 0; i < QUERIES; i++) {
+    truth.push(new Set((await rust.search(store, query(i), K)).rows));
+  }
+  const time = async (search: Search, count = QUERIES) => {
+    const ms: number[] = [];
+    let hits = 0;
+    for (let i = 0; i < count; i++) {
+      const t = performance.now();
+      const rows = await search(query(i));
+      ms.push(performance.now() - t);
+      hits += rows.filter((r) => truth[i].has(r)).length;
+    }
+    return { ms: median(ms), recall: hits / (count * K) };
+  };
+  const ours = (options: SearchOptions) => async (q: Float32Array) =>
+    (await rust.search(store, q, K, options)).rows;
+  const f32Bytes = n * DIMS * 4;
+  const codeBytes = codes.int8.byteLength + codes.scales.byteLength + codes.bits.byteLength;
+  // slow methods get fewer queries so a 1M run stays within minutes
+  const slow = n >= 1_000_000 ? 5 : QUERIES;
+  const rows: Row[] = [
+    { method: "ours exact f32", ...await time(ours({})), bytes: f32Bytes },
+    {
+      method: "ours int8 + rescore",
+      ...await time(ours({ mode: "int8" })),
+      buildMs: encodeMs,
+      bytes: f32Bytes + codes.int8.byteLength + codes.scales.byteLength,
+    },
+    {
+      method: "ours cascade",
+      ...await time(ours({ mode: "cascade" })),
+      buildMs: encodeMs,
+      bytes: f32Bytes + codeBytes,
+    },
+    {
+      method: "TS twin exact",
+      ...await time(async (q) => (await twin.search(store, q, K)).rows, slow),
+    },
+    {
+      method: "TS twin cascade",
+      ...await time(async (q) => (await twin.search(store, q, K, { mode: "cascade" })).rows, slow),
+    },
+  ];
+  const peer = async (method: string, prepared: Promise<Prepared>, count = QUERIES) => {
+    const p = await prepared;
+    const row: Row = { method, buildMs: p.buildMs, bytes: p.bytes, note: p.note };
+    rows.push(p.search ? { ...row, ...await time(p.search, count) } : row);
+  };
+  await peer("usearch exact (npm)", usearchExact(vectors, DIMS, K));
+  if (n <= HNSW_MAX_ROWS) await peer("usearch HNSW (npm)", usearchHnsw(vectors, DIMS, K));
+  else {rows.push({
+      method: "usearch HNSW (npm)",
+      note: "not built: build time grows past minutes",
+    });}
+  await peer("simsimd per vector (npm)", simsimdPerVector(vectors, DIMS, K), slow);
+  rows.push(
+    typeof numpy === "string"
+      ? { method: "numpy", note: numpy }
+      : { method: "numpy (random data, same shape)", ms: numpy.get(n) },
+  );
+  if (n <= HNSW_MAX_ROWS) rows.push(await indexLoad(vectors, rust));
+  return rows;
+}
+
+/** VectorIndex filled as index-sync does at startup: batches of 1 024 rows, one encode each. */
+async function indexLoad(vectors: Float32Array, rust: RustSimilarity): Promise<Row> {
+  const n = vectors.length / DIMS;
+  const before = procMemory(Deno.pid).rss;
+  const start = performance.now();
+  const index = new VectorIndex(rust, DIMS);
+  const batch = 1024;
+  for (let from = 0; from < n; from += batch) {
+    const count = Math.min(batch, n - from);
+    const ids = Float64Array.from({ length: count }, (_, i) => from + i);
+    const docs = Uint32Array.from(ids, (id) => Math.floor(id / 50));
+    index.addMany(
+      ids,
+      new Uint32Array(count),
+      docs,
+      vectors.slice(from * DIMS, (from + count) * DIMS),
+    );
+  }
+  const buildMs = performance.now() - start;
+  const delta = procMemory(Deno.pid).rss - before;
+  await index.search(vectors.subarray(0, DIMS), K);
+  return {
+    method: "VectorIndex load (addMany × 1024)",
+    buildMs,
+    bytes: index.bytes,
+    note: `RSS +${mib(delta)} MiB`,
+  };
+}
