@@ -58,7 +58,10 @@ export const crashCases: Case[] = [
       for (const doc of unfinished) {
         const { nextOrdinal } = await store.resumePoint(doc.id);
         assert.equal(nextOrdinal % BATCH, 0, "batches are all-or-nothing");
-        assert.ok(!vectors.docs.includes(doc.id), "unfinished documents are not indexed");
+        const streamed = vectors.docs.filter((id) => id === doc.id).length;
+        assert.equal(streamed, nextOrdinal, "the vectors of the committed batches, no more");
+        const hits = await store.searchText({ ownerId: "crash", query: "crash", k: 1000 });
+        assert.ok(!hits.some((h) => h.documentId === doc.id), "full text skips unfinished ones");
         for (let from = nextOrdinal; from < CHUNKS; from += BATCH) {
           await store.writeChunks({
             documentId: doc.id,

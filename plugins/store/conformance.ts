@@ -196,7 +196,7 @@ const CASES: Case[] = [
   ],
 
   [
-    "streamVectors: ready documents only, per model, resumes after a chunk id",
+    "streamVectors: every document in chunk id order, per model, resumes after an id",
     (backend) =>
       withStore(backend, async (store) => {
         const ready = await store.createDocument(newDoc("alice"));
@@ -212,9 +212,12 @@ const CASES: Case[] = [
           chunks: makeChunks(0, 10, 2),
           final: true,
         });
+        // The unfinished document's vectors come first: a catch-up by id must not skip them.
         const all = await collect(store, "m", 4);
-        assert.equal(all.ids.length, 10);
-        assert.equal(await store.countVectors("m"), 10);
+        assert.equal(all.ids.length, 13);
+        assert.equal(await store.countVectors("m"), 13);
+        assert.deepEqual(all.docs.slice(0, 4), [pending.id, pending.id, pending.id, ready.id]);
+        assert.deepEqual(all.owners.slice(2, 4), ["bob", "alice"]);
         assert.deepEqual(all.ids, [...all.ids].sort((a, b) => a - b));
         assert.deepEqual((await collect(store, "m", 4, all.ids[5])).ids, all.ids.slice(6));
         assert.equal((await collect(store, "other-model", 4)).ids.length, 0);

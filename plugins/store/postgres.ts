@@ -26,6 +26,9 @@ import {
   type VectorBatch,
 } from "./types.ts";
 
+/** pg_advisory_xact_lock key serializing chunk writes: "chunks" in ASCII. */
+const CHUNK_WRITE_LOCK = 0x6368756e6b73;
+
 const CONFIG: Record<Language, string> = { es: "spanish", en: "english", other: "simple" };
 
 export class PostgresStore extends PostgresAccounts {
@@ -173,6 +176,9 @@ export class PostgresStore extends PostgresAccounts {
     const column = <K extends keyof (typeof chunks)[number]>(k: K) => chunks.map((c) => c[k]);
     return guard(() =>
       this.sql.begin(async (tx) => {
+        // Chunk writers take turns, so chunk ids become visible in id order and a reader
+        // catching up by "id > last seen" never misses a batch that committed late.
+        await tx`SELECT pg_advisory_xact_lock(${CHUNK_WRITE_LOCK})`;
         const language = await lockDocument(tx, documentId);
         if (chunks.length > 0) {
           await tx`WITH input AS (
@@ -251,9 +257,7 @@ export class PostgresStore extends PostgresAccounts {
 
   countVectors(model: string): Promise<number> {
     return guard(async () => {
-      const [row] = await this.sql`SELECT count(*) AS n FROM vectors v
-        JOIN chunks c ON c.id = v.chunk_id JOIN documents d ON d.id = c.document_id
-        WHERE v.model = ${model} AND d.status = 'ready'`;
+      const [row] = await this.sql`SELECT count(*) AS n FROM vectors WHERE model = ${model}`;
       return Number(row.n);
     });
   }
@@ -265,37 +269,35 @@ export class PostgresStore extends PostgresAccounts {
   ): AsyncGenerator<VectorBatch> {
     // The batch is cut from the vectors' primary key first, so each query is an index range
     // plus `batchSize` lookups whatever the statistics say (a join-first plan re-read every
-    // chunk before `after` on each batch). Rows of documents not ready are scanned, not kept.
+    // chunk before `after` on each batch).
     let after = afterChunkId;
     while (true) {
       const [row] = await guard(() =>
-        this.sql`SELECT count(*) AS scanned, max(v.chunk_id) AS last,
-            array_agg(v.chunk_id ORDER BY v.chunk_id) FILTER (WHERE ready) AS ids,
-            array_agg(m.owner_id ORDER BY v.chunk_id) FILTER (WHERE ready) AS owners,
-            array_agg(m.document_id ORDER BY v.chunk_id) FILTER (WHERE ready) AS docs,
-            min(v.dims) FILTER (WHERE ready) AS min_dims,
-            max(v.dims) FILTER (WHERE ready) AS max_dims,
-            string_agg(v.data, ''::bytea ORDER BY v.chunk_id) FILTER (WHERE ready) AS data
+        this.sql`SELECT count(*) AS scanned,
+            array_agg(v.chunk_id ORDER BY v.chunk_id) AS ids,
+            array_agg(m.owner_id ORDER BY v.chunk_id) AS owners,
+            array_agg(m.document_id ORDER BY v.chunk_id) AS docs,
+            min(v.dims) AS min_dims, max(v.dims) AS max_dims,
+            string_agg(v.data, ''::bytea ORDER BY v.chunk_id) AS data
           FROM (SELECT chunk_id, dims, data FROM vectors
               WHERE model = ${model} AND chunk_id > ${after}
               ORDER BY chunk_id LIMIT ${batchSize}) AS v
-            LEFT JOIN LATERAL (SELECT d.owner_id, c.document_id, d.status = 'ready' AS ready
+            JOIN LATERAL (SELECT d.owner_id, c.document_id
               FROM chunks c JOIN documents d ON d.id = c.document_id
               WHERE c.id = v.chunk_id) AS m ON true`
       );
       if (Number(row.scanned) === 0) return;
-      if (row.ids) {
-        yield unpackBatch({
-          chunkIds: row.ids,
-          ownerIds: row.owners,
-          documentIds: row.docs,
-          minDims: row.min_dims,
-          maxDims: row.max_dims,
-          data: row.data,
-        });
-      }
-      if (Number(row.scanned) < batchSize) return;
-      after = Number(row.last);
+      const batch = unpackBatch({
+        chunkIds: row.ids,
+        ownerIds: row.owners,
+        documentIds: row.docs,
+        minDims: row.min_dims,
+        maxDims: row.max_dims,
+        data: row.data,
+      });
+      yield batch;
+      if (batch.chunkIds.length < batchSize) return;
+      after = batch.chunkIds[batch.chunkIds.length - 1];
     }
   }
 }

@@ -269,7 +269,7 @@ export class SqliteStore extends SqliteAccounts {
          CAST(group_concat(data, '' ORDER BY chunk_id) AS BLOB) AS data
        FROM (SELECT v.chunk_id, d.owner_id, c.document_id, v.dims, v.data
          FROM vectors v JOIN chunks c ON c.id = v.chunk_id JOIN documents d ON d.id = c.document_id
-         WHERE v.model = ? AND v.chunk_id > ? AND d.status = 'ready'
+         WHERE v.model = ? AND v.chunk_id > ?
          ORDER BY v.chunk_id LIMIT ?)`,
     );
     let after = afterChunkId;
@@ -294,8 +294,7 @@ export class SqliteStore extends SqliteAccounts {
     return this.guard(() =>
       Number(
         this.s.q(
-          `SELECT count(*) AS n FROM vectors v JOIN chunks c ON c.id = v.chunk_id
-           JOIN documents d ON d.id = c.document_id WHERE v.model = ? AND d.status = 'ready'`,
+          "SELECT count(*) AS n FROM vectors WHERE model = ?",
         ).get(model)!.n,
       )
     );

@@ -219,8 +219,11 @@ export interface Store {
   searchText(query: TextSearchQuery): Promise<TextHit[]>;
   /**
    * Every stored vector of `model` with chunk id > `afterChunkId`, in chunk id order, in
-   * batches of at most `batchSize` rows, so the in-process index fills without holding
-   * more than one batch of rows. Chunk ids only grow, so the last id seen is a resume point.
+   * batches of at most `batchSize` rows, so the in-process index fills without holding more
+   * than one batch of rows. Chunk ids only grow, so the last id seen is a resume point. Vectors
+   * of documents still ingesting are included (a document that becomes ready later can have
+   * lower chunk ids than one ready before it, and a catch-up by id must not skip them): the
+   * index hides unfinished documents (`listUnfinished`) until they are ready.
    */
   streamVectors(model: string, batchSize: number, afterChunkId?: number): AsyncIterable<
     VectorBatch
