@@ -3,13 +3,19 @@
  * - insert 50k chunks with 384-d vectors through writeChunks (the ingestion path: batches of
  *   100 in transactions, full-text terms, the final batch marks the document ready);
  * - startup load of 100k vectors through streamVectors into one preallocated Float32Array
- *   (what the in-process index does), with the RSS it adds beside the vectors' own bytes.
+ *   (the floor), and into the real index (search/index-sync.ts: f32 + int8 + sign-bit codes),
+ *   with the RSS each adds beside the vectors' own bytes.
  * SQLite always; PostgreSQL 15 when its binaries are installed (a throwaway cluster).
  */
 import { startPostgres } from "../tests/support/postgres.ts";
 import { PostgresStore } from "../plugins/store/postgres.ts";
 import { SqliteStore } from "../plugins/store/sqlite.ts";
 import type { ChunkInput, Store } from "../plugins/store/types.ts";
+import { RustSimilarity } from "../kernels/similarity/mod.ts";
+import { KernelMissingError } from "../kernels/ffi.ts";
+import { TsSimilarity } from "../plugins/similarity/ts.ts";
+import type { SimilarityKernel } from "../plugins/similarity/types.ts";
+import { IndexSync } from "../search/index-sync.ts";
 import { mib, procMemory } from "./support/proc.ts";
 
 const DIMS = 384, CHUNKS_PER_DOC = 1000, BATCH = 100, HALF = 50_000, LOAD_BATCH = 256;
@@ -23,6 +29,9 @@ const WORDS = ("the database stores every chunk of text with its vector and the 
 
 interface PhaseResult {
   ms: number;
+  /** What the loaded structure says it holds (VectorIndex.bytes), when it says. */
+  held?: number;
+  kernel?: string;
   rssBefore: number;
   rssAfter: number;
   peak: number;
@@ -63,6 +72,7 @@ async function benchBackend(backend: string, location: string): Promise<string[]
   const first = await phase("insert", backend, location, 0);
   const second = await phase("insert", backend, location, HALF);
   const load = await phase("load", backend, location, 0);
+  const index = await phase("index", backend, location, 0);
   const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
   return [
     `| ${backend} | insert 50k chunks (empty db) | ${s(first.ms)} | ${mib(first.peak)} MiB | |`,
@@ -71,6 +81,11 @@ async function benchBackend(backend: string, location: string): Promise<string[]
       mib(load.peak)
     } MiB | ${mib(load.rssAfter - load.rssBefore)} MiB (peak +${
       mib(load.peak - load.rssBefore)
+    }) |`,
+    `| ${backend} | load ${index.rows / 1000}k into VectorIndex, ${index.kernel} | ${
+      s(index.ms)
+    } | ${mib(index.peak)} MiB | ${mib(index.rssAfter - index.rssBefore)} MiB (index.bytes ${
+      mib(index.held ?? 0)
     }) |`,
   ];
 }
@@ -149,6 +164,21 @@ async function load(store: Store): Promise<number> {
   return row;
 }
 
+/** The startup path: IndexSync.catchUp streams every vector into the VectorIndex. */
+async function loadIndex(store: Store): Promise<Pick<PhaseResult, "rows" | "held" | "kernel">> {
+  let kernel: SimilarityKernel;
+  try {
+    kernel = new RustSimilarity();
+  } catch (e) {
+    if (!(e instanceof KernelMissingError)) throw e;
+    kernel = new TsSimilarity();
+  }
+  const sync = new IndexSync(store, kernel, "bench", DIMS);
+  await sync.catchUp();
+  (globalThis as { keep?: unknown }).keep = sync;
+  return { rows: sync.index.size, held: sync.index.bytes, kernel: kernel.implementation };
+}
+
 if (import.meta.main) {
   const [name, backend, location, from] = Deno.args;
   const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
@@ -156,10 +186,14 @@ if (import.meta.main) {
   gc();
   const rssBefore = procMemory(Deno.pid).rss;
   const started = performance.now();
-  const rows = name === "insert" ? await insert(store, Number(from)) : await load(store);
+  const result = name === "insert"
+    ? { rows: await insert(store, Number(from)) }
+    : name === "load"
+    ? { rows: await load(store) }
+    : await loadIndex(store);
   const ms = performance.now() - started;
   gc();
   const { rss: rssAfter, peak } = procMemory(Deno.pid);
   await store.close();
-  console.log(JSON.stringify({ ms, rssBefore, rssAfter, peak, rows } satisfies PhaseResult));
+  console.log(JSON.stringify({ ms, rssBefore, rssAfter, peak, ...result } satisfies PhaseResult));
 }
