@@ -3,7 +3,7 @@ import { metrics } from "../server/metrics.ts";
 import { TsSimilarity } from "../plugins/similarity/ts.ts";
 import { Clustered } from "../plugins/similarity/synthetic.ts";
 import { GROW_ROWS } from "./vector-columns.ts";
-import { VectorIndex } from "./vector-index.ts";
+import { autoMode, VectorIndex } from "./vector-index.ts";
 
 const DIMS = 32;
 
@@ -111,4 +111,11 @@ Deno.test("bad calls throw", async () => {
   assert.throws(() => index.add(1, 0, 0, new Float32Array(3)), /vectors has 3 floats/);
   assert.throws(() => index.addMany([1, 2], [0], [0, 0], new Float32Array(64)), /differ in length/);
   await assert.rejects(index.search(new Float32Array(5), 1), /query has 5 dimensions/);
+});
+
+Deno.test("auto mode: exact when small, int8 in between, the cascade when large", () => {
+  assert.equal(autoMode(1000, 10), "exact");
+  assert.equal(autoMode(10_000, 10), "int8");
+  assert.equal(autoMode(1_000_000, 10), "cascade");
+  assert.equal(autoMode(40_000, 100), "int8", "a larger k keeps more candidates");
 });

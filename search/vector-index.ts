@@ -3,7 +3,7 @@
  * similarity kernel's int8 and sign-bit codes, scanned with one kernel call per query.
  *
  * API (stable; search/index-sync.ts drives it from the store):
- * - `new VectorIndex(kernel, dims, { maxRows?, mode? })`
+ * - `new VectorIndex(kernel, dims, { maxRows?, mode? })` (mode "auto": see `autoMode`)
  * - `add(chunkId, ownerId, documentId, vector)`; `addMany(chunkIds, ownerIds, documentIds,
  *   vectors)` for streaming loads (one encode call per batch); ids are numbers (owner and
  *   document ids u32, chunk ids any integer)
@@ -29,7 +29,7 @@ import { Columns } from "./vector-columns.ts";
 export interface VectorIndexOptions {
   /** Rows the index can ever hold (address space is reserved, not memory). */
   maxRows?: number;
-  /** "auto": exact while the index is small, the cascade above `defaultWide` rows. */
+  /** "auto" (default): `autoMode`. */
   mode?: SearchMode | "auto";
 }
 
@@ -58,6 +58,19 @@ bytesGauge.collect(() => {
   }
   return total;
 });
+
+/** Rows below which an exact scan costs under ~0.1 ms: no reason to approximate. */
+const EXACT_BELOW = 4096;
+
+/**
+ * The cheapest mode at recall@10 ≥ 0.99 for `n` rows (docs/similarity.md): exact for a few
+ * thousand rows, int8 + rescoring until the binary stage would keep more than an eighth of
+ * the rows (it then costs more than it saves), the cascade beyond.
+ */
+export function autoMode(n: number, k: number): SearchMode {
+  if (n < EXACT_BELOW) return "exact";
+  return n < 8 * defaultWide(k) ? "int8" : "cascade";
+}
 
 /** Rough V8 cost of one Map entry (key, value, hash slot), counted in `bytes`. */
 const MAP_ENTRY_BYTES = 40;
@@ -166,7 +179,7 @@ export class VectorIndex {
     if (n === 0 || k <= 0 || filter.documentIds?.length === 0) return [];
     let allow = this.#dead > 0 ? c.liveBits(n) : undefined;
     if (filter.documentIds) allow = this.#documentBits(filter.documentIds, n);
-    const mode = this.#mode !== "auto" ? this.#mode : n <= defaultWide(k) ? "exact" : "cascade";
+    const mode = this.#mode === "auto" ? autoMode(n, k) : this.#mode;
     this.#searching++;
     let top;
     try {

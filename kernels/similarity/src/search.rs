@@ -56,7 +56,7 @@ pub fn default_wide(k: usize) -> usize {
 }
 
 /// Scan bytes below which one thread is faster than spawning a second (measured, see docs).
-pub const PARALLEL_BYTES: usize = 4 << 20;
+pub const PARALLEL_BYTES: usize = 8 << 20;
 
 /// Threads worth using for a scan reading `bytes`.
 pub fn threads_for(bytes: usize) -> usize {
