@@ -1,0 +1,207 @@
+/**
+ * Retrieval: the question set of tests/fixtures/retrieval-questions.jsonl asked of a real server
+ * holding its dev PDFs, recall@5 and MRR@5 for vector, full-text and hybrid search (overall and
+ * per language), hybrid under other fusion settings, ingestion time and peak RSS for r-intro.pdf
+ * and cplusplus-annotations.pdf, and `POST /search` latency under 50 concurrent clients.
+ *
+ * RETRIEVAL_BENCH_DIR=<dir> keeps the data directory (uploads of the same bytes are then
+ * deduplicated, so a second run skips ingestion and reports no ingest times).
+ */
+import { loadConfig } from "../config/load.ts";
+import { startServer, type TestServer } from "../tests/support/server.ts";
+import { mib, procMemory } from "./support/proc.ts";
+import {
+  askModes,
+  candidateLists,
+  fuse,
+  type Fusion,
+  ingest,
+  type Ingested,
+  type Lists,
+  loadSearch,
+  MODES,
+  searchHits,
+} from "./support/retrieval-run.ts";
+import { answerRank, loadQuestions, metrics, type Question } from "./support/retrieval-score.ts";
+
+const K = 5;
+/** Depth of the candidate lists fetched once and fused locally under each setting. */
+const LIST_DEPTH = 100;
+const LOAD = { requests: 2000, concurrency: 50 };
+const BIG = "cplusplus-annotations.pdf";
+const FIRST = "r-intro.pdf";
+
+const f3 = (x: number) => x.toFixed(3);
+
+function row(cells: (string | number)[]): string {
+  return `| ${cells.join(" | ")} |`;
+}
+
+function scores(questions: readonly Question[], ranks: readonly (number | null)[]): string[] {
+  const of = (lang?: string) =>
+    metrics(ranks.filter((_, i) => !lang || questions[i].lang === lang), K);
+  return [of(), of("en"), of("es")].flatMap((m) => [f3(m.recall), f3(m.mrr)]);
+}
+
+function printIngest(rows: Ingested[]): void {
+  console.log("| document | pages | chunks | ingest s | ms/page | server peak RSS MiB |");
+  console.log("|---|---|---|---|---|---|");
+  for (const r of rows) {
+    const s = r.seconds === null ? "reused" : r.seconds.toFixed(1);
+    const perPage = r.seconds === null ? "-" : (r.seconds * 1000 / r.pages).toFixed(0);
+    const peak = `${mib(r.peakBefore)} → ${mib(r.peakAfter)}`;
+    console.log(row([r.file, r.pages, r.chunks, s, perPage, peak]));
+  }
+  console.log();
+}
+
+function fusionGrid(defaults: Fusion): Fusion[] {
+  const grid: Fusion[] = [];
+  for (const candidates of [20, 50, 100]) {
+    for (const textWeight of [1, 1.5, 2, 3]) {
+      grid.push({ ...defaults, vectorWeight: 1, textWeight, candidates });
+    }
+  }
+  for (const rrfK of [10, 30]) grid.push({ ...defaults, vectorWeight: 1, textWeight: 2, rrfK });
+  return grid;
+}
+
+function printFusion(questions: Question[], lists: Lists[], docOf: (f: string) => string) {
+  const { candidates, rrfK, vectorWeight, textWeight } = loadConfig().retrieval;
+  const defaults = { candidates, rrfK, vectorWeight, textWeight };
+  console.log(
+    `Hybrid under other fusion settings (lists of ${LIST_DEPTH} fused locally by ` +
+      "search/fusion.ts; configured defaults marked *):\n",
+  );
+  console.log(
+    "| vector w | text w | candidates | rrfK | R@5 | MRR@5 | R@5 en | MRR@5 en | R@5 es | MRR@5 es |",
+  );
+  console.log("|---|---|---|---|---|---|---|---|---|---|");
+  for (const f of fusionGrid(defaults)) {
+    const ranks = questions.map((q, i) => answerRank(fuse(lists[i], f, K), docOf(q.file), q.pages));
+    const mark = JSON.stringify(f) === JSON.stringify(defaults) ? "*" : "";
+    console.log(
+      row([
+        `${f.vectorWeight}${mark}`,
+        f.textWeight,
+        f.candidates,
+        f.rrfK,
+        ...scores(questions, ranks),
+      ]),
+    );
+  }
+  console.log();
+  return defaults;
+}
+
+/** Questions some list answers in its top 5 that hybrid does not, with each list's rank. */
+function printMisses(
+  questions: Question[],
+  lists: Lists[],
+  hybrid: (number | null)[],
+  docOf: (f: string) => string,
+): void {
+  const lines: string[] = [];
+  questions.forEach((q, i) => {
+    const v = answerRank(lists[i].vector, docOf(q.file), q.pages);
+    const t = answerRank(lists[i].text, docOf(q.file), q.pages);
+    if (hybrid[i] !== null) return;
+    lines.push(row([q.id, q.lang, v ?? `>${LIST_DEPTH}`, t ?? `>${LIST_DEPTH}`, q.question]));
+  });
+  console.log("Questions hybrid misses in its top 5 (answer rank in each list of 100):\n");
+  console.log("| id | lang | vector rank | text rank | question |");
+  console.log("|---|---|---|---|---|");
+  for (const line of lines) console.log(line);
+  console.log();
+}
+
+async function evaluate(server: TestServer, questions: Question[], docs: Map<string, string>) {
+  const client = { url: server.url };
+  const docOf = (file: string) => docs.get(file)!;
+  const ranks = await askModes(client, questions, docOf, K);
+  console.log(
+    `${questions.length} questions (${
+      questions.filter((q) => q.lang === "es").length
+    } es), k = ${K}:\n`,
+  );
+  console.log("| mode | R@5 | MRR@5 | R@5 en | MRR@5 en | R@5 es | MRR@5 es |");
+  console.log("|---|---|---|---|---|---|---|");
+  for (const mode of MODES) console.log(row([mode, ...scores(questions, ranks[mode])]));
+  console.log();
+
+  const lists = await candidateLists(client, questions, LIST_DEPTH);
+  const defaults = printFusion(questions, lists, docOf);
+  // the local fusion must reproduce the server's own hybrid ranking at the configured settings
+  let same = 0;
+  for (const [i, q] of questions.entries()) {
+    const server = (await searchHits(client, q.question, "hybrid", K)).map((h) => h.chunkId);
+    if (
+      JSON.stringify(server) === JSON.stringify(fuse(lists[i], defaults, K).map((h) => h.chunkId))
+    ) same++;
+  }
+  console.log(
+    `Local fusion equals the server's hybrid top 5 for ${same}/${questions.length} questions.\n`,
+  );
+  printMisses(questions, lists, ranks.hybrid, docOf);
+}
+
+export default async function run(): Promise<void> {
+  const questions = loadQuestions();
+  const files = [FIRST, ...new Set(questions.map((q) => q.file).filter((f) => f !== FIRST))];
+  const dataDir = Deno.env.get("RETRIEVAL_BENCH_DIR") ??
+    await Deno.makeTempDir({ prefix: "ligero-bench-retrieval-" });
+
+  // 1. a fresh server: r-intro first (its own ingest time and peak), then the other files
+  let server = await startServer({ dataDir });
+  const ingested: Ingested[] = [];
+  try {
+    const docs = new Map<string, string>();
+    for (const file of files) {
+      const doc = await ingest(server, file);
+      docs.set(file, doc.id);
+      if (file === FIRST) ingested.push(doc);
+    }
+    await evaluate(server, questions, docs);
+  } finally {
+    await server.stop();
+  }
+
+  // 2. the same data restarted: the big book's ingestion, then search latency over everything
+  server = await startServer({ dataDir });
+  try {
+    ingested.push(await ingest(server, BIG));
+    printIngest(ingested);
+    const list = await (await fetch(`${server.url}/documents?limit=200`)).json();
+    const chunks = list.documents.reduce((n: number, d: { chunks: number }) => n + d.chunks, 0);
+    const queries = questions.map((q) => q.question);
+    await loadSearch({ url: server.url }, queries, 100, 10); // warm up
+    const serial = await loadSearch({ url: server.url }, queries, 200, 1);
+    const load = await loadSearch({ url: server.url }, queries, LOAD.requests, LOAD.concurrency);
+    console.log(`\`POST /search\` (hybrid, k = 5) over ${chunks} chunks, 127.0.0.1:\n`);
+    console.log("| clients | requests | req/s | p50 ms | p99 ms | server p50 ms | server p99 ms |");
+    console.log("|---|---|---|---|---|---|---|");
+    for (const l of [serial, load]) {
+      console.log(
+        row([
+          l.concurrency,
+          l.requests,
+          (l.requests / l.seconds).toFixed(0),
+          l.p50.toFixed(1),
+          l.p99.toFixed(1),
+          l.serverP50.toFixed(1),
+          l.serverP99.toFixed(1),
+        ]),
+      );
+    }
+    console.log(
+      `\nPeak RSS of this second server (all documents loaded, the book ingested, the load): ${
+        mib(procMemory(server.pid).peak)
+      } MiB.`,
+    );
+  } finally {
+    await server.stop();
+    if (!Deno.env.get("RETRIEVAL_BENCH_DIR")) {
+      await Deno.remove(dataDir, { recursive: true });
+    }
+  }
+}
