@@ -1,6 +1,6 @@
 /**
  * `deno task bench similarity`: top-10 over 384-d clustered synthetic embeddings at 10k,
- * 100k and 1M rows — our kernel (exact, int8 + rescoring, cascade) beside its TS twin, npm
+ * 100k and 1M rows — our kernel (exact, int8 + rescoring, both cascades) beside its TS twin, npm
  * usearch (exact, HNSW), npm simsimd per vector and numpy, with recall@10 of approximate
  * rows against our exact result, build time and bytes of each index, and the in-process
  * VectorIndex's streaming load. `LIGERO_BENCH_SIMILARITY_SIZES=10000,100000` picks sizes.
@@ -110,6 +110,12 @@ async function measure(
     {
       method: "ours cascade",
       ...await time(ours({ mode: "cascade" })),
+      buildMs: encodeMs,
+      bytes: f32Bytes + codeBytes,
+    },
+    {
+      method: "ours cascade-asym",
+      ...await time(ours({ mode: "cascade-asym" })),
       buildMs: encodeMs,
       bytes: f32Bytes + codeBytes,
     },

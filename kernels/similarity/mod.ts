@@ -14,7 +14,7 @@ import {
 } from "../../plugins/similarity/types.ts";
 
 const SEARCH_PARAMETERS = [
-  "u32", // mode: 0 exact, 1 int8, 2 cascade
+  "u32", // mode: 0 exact, 1 int8, 2 cascade, 3 cascade-asym
   "buffer", // const f32* store
   "usize", // store_len
   "buffer", // const u8* int8
@@ -81,7 +81,7 @@ const symbols = {
   },
 } as const satisfies Deno.ForeignLibraryInterface;
 
-const MODES: Record<SearchMode, number> = { exact: 0, int8: 1, cascade: 2 };
+const MODES: Record<SearchMode, number> = { exact: 0, int8: 1, cascade: 2, "cascade-asym": 3 };
 
 /**
  * Bytes a scan reads above which it goes off the event loop: ~1 ms at the ~15 GB/s one

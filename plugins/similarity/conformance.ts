@@ -16,7 +16,7 @@ import {
   type TopK,
 } from "./types.ts";
 
-const MODES: SearchMode[] = ["exact", "int8", "cascade"];
+const MODES: SearchMode[] = ["exact", "int8", "cascade", "cascade-asym"];
 
 function randomVectors(n: number, dims: number, seed: number): Float32Array {
   let s = seed >>> 0 || 1;
@@ -118,11 +118,14 @@ export function runConformance(name: string, make: () => SimilarityKernel): void
     const queries = corpus.queries(n, 5);
     for (let q = 0; q < 5; q++) {
       const query = queries.subarray(q * dims, (q + 1) * dims);
-      for (
-        const options of [{ mode: "int8", narrow: 12 }, { mode: "cascade", wide: 60, narrow: 15 }]
-      ) {
-        const a = await kernel.search(ours, query, 10, options as SearchOptions);
-        const b = await twin.search(theirs, query, 10, options as SearchOptions);
+      const plans: SearchOptions[] = [
+        { mode: "int8", narrow: 12 },
+        { mode: "cascade", wide: 60, narrow: 15 },
+        { mode: "cascade-asym", wide: 60, narrow: 15 },
+      ];
+      for (const options of plans) {
+        const a = await kernel.search(ours, query, 10, options);
+        const b = await twin.search(theirs, query, 10, options);
         assert.deepEqual([...a.rows].sort(), [...b.rows].sort(), `${options.mode} query ${q}`);
       }
     }
@@ -155,7 +158,7 @@ export function runConformance(name: string, make: () => SimilarityKernel): void
     const corpus = new Clustered(dims, 8, 11);
     const store = encoded(kernel, corpus.rows(new Float32Array(n * dims)), dims);
     const queries = corpus.queries(n, count);
-    for (const mode of ["int8", "cascade"] as const) {
+    for (const mode of ["int8", "cascade", "cascade-asym"] as const) {
       let hits = 0;
       for (let q = 0; q < count; q++) {
         const query = queries.subarray(q * dims, (q + 1) * dims);

@@ -83,9 +83,11 @@ function searchNow(store: StoreView, query: Float32Array, k: number, options: Se
       return exact(store, query, take, admits);
     case "int8":
       return int8(store, query, take, narrow, admits);
-    case "cascade": {
+    case "cascade":
+    case "cascade-asym": {
       const wide = Math.max(options.wide || defaultWide(take), narrow);
-      return cascade(store, query, take, wide, narrow, admits);
+      const asymmetric = options.mode === "cascade-asym";
+      return cascade(store, query, take, wide, narrow, admits, asymmetric);
     }
   }
 }
@@ -124,6 +126,7 @@ function int8(store: StoreView, query: Float32Array, k: number, narrow: number, 
   return rescore(store, query, candidates, k);
 }
 
+/** Mirrors `cascade` in kernels/similarity/src/search.rs. */
 function cascade(
   store: StoreView,
   query: Float32Array,
@@ -131,19 +134,22 @@ function cascade(
   wide: number,
   narrow: number,
   admits: Admits,
+  asymmetric: boolean,
 ): TopK {
   const { dims } = store;
   const codes = store.codes!;
   const n = store.vectors.length / dims;
   const words32 = wordsFor(dims) * 2;
+  const q = new Int8Array(dims);
+  const bias = quantizedQuery(query, q);
   const code = new Uint32Array(words32);
   signBits(query, 0, dims, codes.center, code, 0);
   const coarse = new BestK(wide);
   for (let row = 0; row < n; row++) {
-    if (admits(row)) coarse.offer(-hamming(codes.bits, row * words32, code, words32), row);
+    if (!admits(row)) continue;
+    const at = row * words32;
+    coarse.offer(asymmetric ? signDot(codes.bits, at, q) : -hamming(codes.bits, at, code), row);
   }
-  const q = new Int8Array(dims);
-  const bias = quantizedQuery(query, q);
   const fine = new BestK(narrow);
   for (let i = 0; i < coarse.size; i++) {
     const row = coarse.rows[i];
@@ -240,9 +246,19 @@ function signBits(
   }
 }
 
-function hamming(bits: Uint32Array, at: number, code: Uint32Array, len: number): number {
+/** Σ of the int8 query over the row's set sign bits (the asymmetric binary score). */
+function signDot(bits: Uint32Array, at: number, q: Int8Array): number {
+  let sum = 0;
+  for (let i = 0; i < q.length; i++) {
+    // branch-free: -(bit) is 0 or all ones
+    sum += q[i] & -((bits[at + (i >>> 5)] >>> (i & 31)) & 1);
+  }
+  return sum;
+}
+
+function hamming(bits: Uint32Array, at: number, code: Uint32Array): number {
   let total = 0;
-  for (let i = 0; i < len; i++) {
+  for (let i = 0; i < code.length; i++) {
     let v = bits[at + i] ^ code[i];
     v = v - ((v >>> 1) & 0x55555555);
     v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);

@@ -37,10 +37,12 @@ export interface StoreView {
 
 /**
  * "exact": every row scored in f32. "int8": int8 scan, best `narrow` rescored in f32.
- * "cascade": sign-bit scan keeps `wide`, int8 keeps `narrow`, f32 picks k. Approximate modes
- * still return exact scores; only which rows get scored is approximate.
+ * "cascade": sign-bit scan by Hamming distance keeps `wide`, int8 keeps `narrow`, f32 picks
+ * k. "cascade-asym": the same with the int8 query summed over each row's sign bits as the
+ * first stage (orders neighbourhoods better, costs a little more). Approximate modes still
+ * return exact scores; only which rows get scored is approximate.
  */
-export type SearchMode = "exact" | "int8" | "cascade";
+export type SearchMode = "exact" | "int8" | "cascade" | "cascade-asym";
 
 export interface SearchOptions {
   mode?: SearchMode;

@@ -6,7 +6,7 @@
 
 use std::sync::OnceLock;
 
-use crate::{dot_f32, dot_i8, hamming};
+use crate::{dot_f32, dot_i8, hamming, sign_dot};
 
 /// Dot products of a query against a block of rows (`query.len()` each), one per `out` slot.
 pub type DotF32 = unsafe fn(&[f32], &[f32], &mut [f32]);
@@ -14,6 +14,8 @@ pub type DotF32 = unsafe fn(&[f32], &[f32], &mut [f32]);
 pub type DotI8 = unsafe fn(&[u8], &[i8], &mut [i32]);
 /// Differing bits between each row's sign code and the query's.
 pub type Hamming = unsafe fn(&[u64], &[u64], &mut [u32]);
+/// Σ of int8 query values over each row's set sign bits.
+pub type SignDot = unsafe fn(&[u64], &[i8], &mut [i32]);
 
 /// The dispatch table: one function per family plus a description for `ligero_kernel_info`.
 #[derive(Clone, Copy)]
@@ -21,6 +23,7 @@ pub struct Kernels {
     pub dot_f32: DotF32,
     pub dot_i8: DotI8,
     pub hamming: Hamming,
+    pub sign_dot: SignDot,
     pub info: &'static str,
 }
 
@@ -86,6 +89,7 @@ pub fn select(features: Features) -> Kernels {
         dot_f32: dot_f32::serial,
         dot_i8: dot_i8::serial,
         hamming: hamming::serial,
+        sign_dot: sign_dot::serial,
         info: "scalar",
     };
     #[cfg(target_arch = "x86_64")]
@@ -107,6 +111,7 @@ pub fn select(features: Features) -> Kernels {
             k.info = "avx512";
             if features.avx512_vnni {
                 k.dot_i8 = dot_i8::avx512_vnni;
+                k.sign_dot = sign_dot::avx512_vnni;
                 k.info = "avx512+vnni";
             }
             if features.avx512_popcnt {

@@ -16,6 +16,7 @@ pub mod encode;
 pub mod filter;
 mod hamming;
 pub mod search;
+mod sign_dot;
 pub mod synthetic;
 #[cfg(test)]
 mod testdata;
@@ -148,9 +149,11 @@ pub unsafe extern "C" fn sim_encode(
 }
 
 /// Top-k search of one query. `mode`: 0 exact f32, 1 int8 + f32 rescoring, 2 cascade
-/// binary → int8 → f32. The store has `n = store_len / dims` rows; `int8`, `scales` are read
-/// by modes 1–2 and `bits`, `center` by mode 2 (null otherwise), sized for `n` rows as
-/// `sim_encode` writes them (`center` may be null in mode 2 too, if encoded without one). `wide`/`narrow`: candidates kept by the binary/int8 stage
+/// binary (Hamming) → int8 → f32, 3 cascade with the asymmetric binary stage (int8 query ×
+/// sign bits). The store has `n = store_len / dims` rows; `int8`, `scales` are read
+/// by modes 1–3 and `bits`, `center` by modes 2–3 (null otherwise), sized for `n` rows as
+/// `sim_encode` writes them (`center` null if encoded without one; mode 3 does not read it: ⟨q, x⟩ and ⟨q, x − c⟩
+/// rank rows alike). `wide`/`narrow`: candidates kept by the binary/int8 stage
 /// (0 = default). Filter: `owners` (null = off; else `n` owner ids, rows whose id is not
 /// `owner` are skipped) and `allow` (null = off; else a row bitmap of `allow_len` ≥ ⌈n/8⌉
 /// bytes). `k` must be ≤ n and ≤ `out_cap`; writes the found count (≤ k, fewer only when the
@@ -189,6 +192,7 @@ pub unsafe extern "C" fn sim_search(
             0 => Mode::Exact,
             1 => Mode::Int8,
             2 => Mode::Cascade,
+            3 => Mode::CascadeAsym,
             _ => return Err(KernelError::invalid(format!("unknown mode {mode}"))),
         };
         let n = rows_in(store_len, dims)?;
@@ -204,6 +208,7 @@ pub unsafe extern "C" fn sim_search(
             )));
         }
         let quantized = mode != Mode::Exact;
+        let binary = matches!(mode, Mode::Cascade | Mode::CascadeAsym);
         let store = Store {
             vectors: slice(store, store_len, "store")?,
             int8: if quantized {
@@ -216,13 +221,13 @@ pub unsafe extern "C" fn sim_search(
             } else {
                 &[]
             },
-            bits: if mode == Mode::Cascade {
+            bits: if binary {
                 check_aligned(bits, n * words_for(dims))?;
                 slice(bits, n * words_for(dims), "bits")?
             } else {
                 &[]
             },
-            center: if mode == Mode::Cascade {
+            center: if binary {
                 optional(center, dims, "center")?
             } else {
                 &[]
@@ -258,7 +263,7 @@ pub unsafe extern "C" fn sim_search(
         let bytes_per_row = match mode {
             Mode::Exact => dims * 4,
             Mode::Int8 => dims,
-            Mode::Cascade => words_for(dims) * 8,
+            Mode::Cascade | Mode::CascadeAsym => words_for(dims) * 8,
         };
         let plan = Plan {
             k,

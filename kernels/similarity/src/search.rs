@@ -26,7 +26,10 @@ pub struct Store<'a> {
 pub enum Mode {
     Exact,
     Int8,
+    /// binary (Hamming) → int8 → f32
     Cascade,
+    /// binary (int8 query × sign bits) → int8 → f32
+    CascadeAsym,
 }
 
 /// How many candidates each approximate stage passes on; 0 picks the measured default.
@@ -238,21 +241,39 @@ fn int8(store: &Store, query: &[f32], plan: &Plan, filter: &Filter, kern: &Kerne
     rescore(store, query, &candidates.finish(), plan.k, kern)
 }
 
-fn cascade(store: &Store, query: &[f32], plan: &Plan, filter: &Filter, kern: &Kernels) -> Top<f32> {
+/// The cascade: a sign-bit scan keeps `wide` rows — by Hamming distance between sign codes
+/// (`asymmetric` false) or by the int8 query summed over each row's set bits — then int8
+/// keeps `narrow`, then f32 picks k.
+fn cascade(
+    store: &Store,
+    query: &[f32],
+    plan: &Plan,
+    filter: &Filter,
+    kern: &Kernels,
+    asymmetric: bool,
+) -> Top<f32> {
     let words = words_for(store.dims);
-    let mut code = vec![0u64; words];
-    sign_bits(query, store.center, &mut code);
     let narrow = plan.narrow.max(plan.k);
     let wide = plan.wide.max(narrow);
-    let coarse = scan(store.n, plan.threads, wide, |rows, top| {
-        let score = |r: Range<usize>, out: &mut [u32]| unsafe {
-            (kern.hamming)(&store.bits[r.start * words..r.end * words], &code, out)
-        };
-        scan_blocks(rows, filter, score, |row, distance| {
-            top.offer(-(distance as i32), row as u32)
-        });
-    });
     let (q, bias) = int8_query(query);
+    let codes = |r: &Range<usize>| &store.bits[r.start * words..r.end * words];
+    let coarse = if asymmetric {
+        scan(store.n, plan.threads, wide, |rows, top| {
+            let score =
+                |r: Range<usize>, out: &mut [i32]| unsafe { (kern.sign_dot)(codes(&r), &q, out) };
+            scan_blocks(rows, filter, score, |row, s| top.offer(s, row as u32));
+        })
+    } else {
+        let mut code = vec![0u64; words];
+        sign_bits(query, store.center, &mut code);
+        scan(store.n, plan.threads, wide, |rows, top| {
+            let score =
+                |r: Range<usize>, out: &mut [u32]| unsafe { (kern.hamming)(codes(&r), &code, out) };
+            scan_blocks(rows, filter, score, |row, distance| {
+                top.offer(-(distance as i32), row as u32)
+            });
+        })
+    };
     let coarse = coarse.finish();
     let d = store.dims;
     let mut fine = Top::new(narrow);
@@ -280,7 +301,8 @@ pub fn search(
     let top = match mode {
         Mode::Exact => exact(store, query, plan, filter, kern),
         Mode::Int8 => int8(store, query, plan, filter, kern),
-        Mode::Cascade => cascade(store, query, plan, filter, kern),
+        Mode::Cascade => cascade(store, query, plan, filter, kern, false),
+        Mode::CascadeAsym => cascade(store, query, plan, filter, kern, true),
     };
     top.finish()
 }

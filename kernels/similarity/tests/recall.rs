@@ -32,10 +32,13 @@ fn cascade_and_int8_defaults_keep_recall_at_10() {
         narrow: default_narrow(k),
         threads: 2,
     };
-    let mut hits = [0usize; 2];
+    let mut hits = [0usize; 3];
     for query in corpus.queries(n, queries).chunks_exact(dims) {
         let exact = search(&store, query, Mode::Exact, &plan, &Filter::NONE, kernels());
-        for (i, mode) in [Mode::Int8, Mode::Cascade].into_iter().enumerate() {
+        for (i, mode) in [Mode::Int8, Mode::Cascade, Mode::CascadeAsym]
+            .into_iter()
+            .enumerate()
+        {
             let got = search(&store, query, mode, &plan, &Filter::NONE, kernels());
             hits[i] += got
                 .iter()
@@ -43,7 +46,7 @@ fn cascade_and_int8_defaults_keep_recall_at_10() {
                 .count();
         }
     }
-    for (i, mode) in ["int8", "cascade"].iter().enumerate() {
+    for (i, mode) in ["int8", "cascade", "cascade-asym"].iter().enumerate() {
         let recall = hits[i] as f64 / (queries * k) as f64;
         assert!(recall >= 0.99, "{mode} recall@10 {recall}");
     }

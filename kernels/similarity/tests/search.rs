@@ -109,7 +109,7 @@ fn every_mode_and_path_matches_the_reference_on_odd_sizes() {
             let kk = k.min(n);
             let want = reference(&e, &query, kk, &Filter::NONE);
             for kern in each_kernels() {
-                for mode in [Mode::Exact, Mode::Int8, Mode::Cascade] {
+                for mode in [Mode::Exact, Mode::Int8, Mode::Cascade, Mode::CascadeAsym] {
                     // candidates = every row: the approximate stages may not lose anything
                     let plan = Plan {
                         k: kk,
@@ -163,7 +163,7 @@ fn filters_apply_inside_the_scan() {
     for (i, filter) in filters.iter().enumerate() {
         let want = reference(&e, &query, k, filter);
         for kern in each_kernels() {
-            for mode in [Mode::Exact, Mode::Int8, Mode::Cascade] {
+            for mode in [Mode::Exact, Mode::Int8, Mode::Cascade, Mode::CascadeAsym] {
                 let plan = Plan {
                     k,
                     wide: n,
@@ -184,7 +184,7 @@ fn thread_splits_do_not_change_results() {
     let queries = Clustered::new(dims, 8, 5).queries(3001, 5);
     let kern = select(Features::detect());
     for query in queries.chunks_exact(dims) {
-        for mode in [Mode::Exact, Mode::Int8, Mode::Cascade] {
+        for mode in [Mode::Exact, Mode::Int8, Mode::Cascade, Mode::CascadeAsym] {
             let one = Plan {
                 k: 10,
                 wide: 400,
