@@ -175,12 +175,14 @@ export class SqliteStore extends SqliteAccounts {
     const { documentId, model, chunks } = batch;
     this.guard(() =>
       this.s.transaction(() => {
-        const language = this.#requireDocument(documentId);
+        const { language, owner } = this.#requireDocument(documentId);
         const insertChunk = this.s.q(
           `INSERT INTO chunks (document_id, ordinal, page_start, page_end, text, token_count)
            VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (document_id, ordinal) DO NOTHING RETURNING id`,
         );
-        const insertTerms = this.s.q("INSERT INTO chunk_terms (rowid, terms) VALUES (?, ?)");
+        const insertTerms = this.s.q(
+          "INSERT INTO chunk_terms (rowid, terms, owner) VALUES (?, ?, ?)",
+        );
         const insertVector = this.s.q(
           "INSERT INTO vectors (chunk_id, model, dims, data) VALUES (?, ?, ?, ?)",
         );
@@ -194,7 +196,7 @@ export class SqliteStore extends SqliteAccounts {
             c.tokenCount,
           );
           if (!row) continue; // already committed by an earlier run of this job
-          insertTerms.run(row.id, indexTerms(c.text, language));
+          insertTerms.run(row.id, indexTerms(c.text, language), ownerToken(owner));
           if (c.vector) insertVector.run(row.id, model, c.vector.length, vectorBytes(c.vector));
         }
         this.s.q(
@@ -232,11 +234,14 @@ export class SqliteStore extends SqliteAccounts {
   async searchText({ ownerId, query, k, documentIds }: TextSearchQuery): Promise<TextHit[]> {
     const terms = queryTerms(query);
     if (terms.length === 0 || k <= 0 || documentIds?.length === 0) return [];
-    const match = terms.map((t) => `"${t.replaceAll('"', '""')}"`).join(" OR ");
+    // Only the owner's rows are ranked; bm25 gives the owner column no weight.
+    const match = `owner : "${ownerToken(ownerId)}" AND terms : (${
+      terms.map((t) => `"${t.replaceAll('"', '""')}"`).join(" OR ")
+    })`;
     const rows = this.guard(() =>
       this.s.q(
         `SELECT c.id, c.document_id, c.page_start, c.page_end, c.text, d.language,
-           bm25(chunk_terms) AS rank
+           bm25(chunk_terms, 1.0, 0.0) AS rank
          FROM chunk_terms JOIN chunks c ON c.id = chunk_terms.rowid
            JOIN documents d ON d.id = c.document_id
          WHERE chunk_terms MATCH ? AND d.owner_id = ? AND d.status = 'ready'
@@ -300,10 +305,17 @@ export class SqliteStore extends SqliteAccounts {
     );
   }
 
-  /** The document's language; throws when it is gone (deleted while its job ran). */
-  #requireDocument(id: string): Language {
-    const row = this.s.q("SELECT language FROM documents WHERE id = ?").get(id);
+  /** The document's language and owner; throws when it is gone (deleted while its job ran). */
+  #requireDocument(id: string): { language: Language; owner: string } {
+    const row = this.s.q("SELECT language, owner_id FROM documents WHERE id = ?").get(id);
     if (!row) throw new RecordMissingError(`document ${id} does not exist`);
-    return row.language as Language;
+    return { language: row.language as Language, owner: String(row.owner_id) };
   }
+}
+
+/** An owner id as one FTS5 token: "o" + hex of its UTF-8 bytes (any id, no collisions). */
+function ownerToken(ownerId: string): string {
+  let hex = "o";
+  for (const byte of new TextEncoder().encode(ownerId)) hex += byte.toString(16).padStart(2, "0");
+  return hex;
 }

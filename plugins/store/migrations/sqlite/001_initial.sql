@@ -53,10 +53,12 @@ CREATE TABLE vectors (
 );
 CREATE INDEX vectors_chunk ON vectors (chunk_id);
 
--- Contentless: rowid = chunks.id, the indexed column holds terms made by terms.ts (stemmed,
--- CJK bigrams); the text itself stays in chunks. Rows are removed with the chunk (trigger).
+-- Contentless: rowid = chunks.id, `terms` holds terms made by terms.ts (stemmed, CJK
+-- bigrams), `owner` one token naming the owner, so a query ranks only its owner's chunks; the
+-- text itself stays in chunks. Rows are removed with the chunk (trigger).
 CREATE VIRTUAL TABLE chunk_terms USING fts5 (
   terms,
+  owner,
   content = '',
   contentless_delete = 1,
   tokenize = 'unicode61 remove_diacritics 2'
