@@ -62,6 +62,23 @@ pub fn open(bytes: Vec<u8>) -> KernelResult<Handle> {
     })
 }
 
+/// Opens `bytes`, reads the metadata and extracts up to `max_pages` pages; returns the
+/// number of text bytes. The body of the fuzz targets: any panic here is a bug.
+#[doc(hidden)]
+pub fn exercise(bytes: &[u8], max_pages: usize) -> usize {
+    let Ok(h) = open(bytes.to_vec()) else {
+        return 0;
+    };
+    let meta = info::json(&h.ex).len();
+    let n = h.page_count().min(max_pages);
+    let text: usize =
+        h.ex.pages_text(0, n)
+            .into_iter()
+            .map(|r| r.map_or(0, |t| t.len()))
+            .sum();
+    meta + text
+}
+
 unsafe fn handle<'a>(h: usize) -> KernelResult<&'a Handle> {
     (h as *const Handle)
         .as_ref()

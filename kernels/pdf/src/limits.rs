@@ -5,7 +5,7 @@ pub const MAX_DEPTH: usize = 64;
 /// Highest object number accepted (the xref is a dense table indexed by it).
 pub const MAX_OBJECTS: usize = 8_000_000;
 /// Bytes one decoded stream may grow to: a zip bomb stops here.
-pub const MAX_DECODED: usize = 256 << 20;
+pub const MAX_DECODED: usize = 32 << 20;
 /// Chained references, object streams inside object streams, nested forms.
 pub const MAX_INDIRECTION: usize = 16;
 /// Page tree nodes visited; also bounds the page count.
