@@ -65,7 +65,8 @@ export class RustPdf implements PdfKernel {
   readonly implementation: string;
   readonly #lib: Lib;
 
-  constructor(libraryDir = "") {
+  /** `initialCapacity`: first output buffer size in bytes (tests make it tiny). */
+  constructor(libraryDir = "", readonly initialCapacity = 256 * 1024) {
     this.#lib = new KernelLibrary("pdf", symbols, libraryDir);
     this.implementation = `rust(${this.#lib.info})`;
   }
@@ -75,7 +76,7 @@ export class RustPdf implements PdfKernel {
     const [err, cap] = KernelLibrary.errorBuffer();
     const status = await this.#lib.symbols.pdf_open(bytes, BigInt(bytes.length), out, err, cap);
     check(this.#lib, status, err);
-    const doc = new RustPdfDocument(this.#lib, out[0]);
+    const doc = new RustPdfDocument(this.#lib, out[0], this.initialCapacity);
     try {
       await doc.load();
     } catch (e) {
@@ -83,6 +84,11 @@ export class RustPdf implements PdfKernel {
       throw e;
     }
     return doc;
+  }
+
+  /** Test-only: a panic inside the kernel must come back as an error. */
+  testPanic(): void {
+    this.#lib.testPanic();
   }
 
   close(): void {
@@ -93,13 +99,14 @@ export class RustPdf implements PdfKernel {
 class RustPdfDocument implements PdfDocument {
   info: PdfInfo = { pages: 0, encrypted: false, hasTextLayer: false };
   /** Output buffer size to start with; grows to the largest result seen. */
-  #capacity = 256 * 1024;
+  #capacity: number;
   #busy = 0;
   #closing = false;
   #handle: bigint;
 
-  constructor(readonly lib: Lib, handle: bigint) {
+  constructor(readonly lib: Lib, handle: bigint, capacity: number) {
     this.#handle = handle;
+    this.#capacity = capacity;
   }
 
   async load(): Promise<void> {
