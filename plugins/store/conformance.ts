@@ -8,7 +8,7 @@ import { accountCases } from "./conformance-accounts.ts";
 import { crashCases } from "./conformance-crash.ts";
 import { searchCases } from "./conformance-search.ts";
 import type { ChunkInput, Store } from "./types.ts";
-import { RecordMissingError, StoreLockedError } from "./types.ts";
+import { RecordMissingError, StoreLockedError, StoreUnavailableError } from "./types.ts";
 
 export interface Backend {
   name: "sqlite" | "postgres";
@@ -267,4 +267,10 @@ const CASES: Case[] = [
         assert.ok(!(await store.listUnfinished()).some((u) => u.id === d.id));
       }),
   ],
+  ["a closed store answers StoreUnavailableError (HTTP 503 store_unavailable)", async (backend) => {
+    const store = await backend.open(await backend.newLocation());
+    await store.close();
+    await assert.rejects(store.ping(), StoreUnavailableError);
+    await assert.rejects(store.getDocument("x"), StoreUnavailableError);
+  }],
 ];

@@ -1,7 +1,9 @@
+import assert from "node:assert/strict";
 import postgres from "postgres";
 import { startPostgres } from "../../tests/support/postgres.ts";
 import { type Backend, runConformance } from "./conformance.ts";
 import { PostgresStore } from "./postgres.ts";
+import { StoreUnavailableError } from "./types.ts";
 
 Deno.test({
   name: "store conformance: postgres",
@@ -25,10 +27,20 @@ Deno.test({
         }
       },
     };
+    let stopped = false;
     try {
       await runConformance(t, backend);
+      await t.step("a stopped server answers StoreUnavailableError", async () => {
+        const store = await PostgresStore.open(await cluster.createDatabase(), 2);
+        await store.ping();
+        await cluster.stop();
+        stopped = true;
+        await assert.rejects(store.ping(), StoreUnavailableError);
+        await assert.rejects(store.listUnfinished(), StoreUnavailableError);
+        await store.close();
+      });
     } finally {
-      await cluster.stop();
+      if (!stopped) await cluster.stop();
     }
   },
 });
