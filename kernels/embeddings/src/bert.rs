@@ -1,0 +1,318 @@
+//! The BERT encoder. Struct paths follow the checkpoint's tensor names
+//! (`encoder.layer.{i}.attention.self.query.weight` → `Layer.attention.self_.query…`), as in
+//! Hugging Face's `modeling_bert.py` (BertEmbeddings, BertSelfAttention, BertSelfOutput,
+//! BertIntermediate, BertOutput); the three self-attention projections are packed into one
+//! `[q | k | v]` layer so a single GEMM reads the activations once.
+//!
+//! Sequences are packed back to back without padding: every dense layer runs over all tokens
+//! of the batch, and only attention looks at sequence boundaries ([`Span`]), which is what an
+//! attention mask would otherwise do.
+
+use crate::attention::{attention, Span};
+use crate::config::BertConfig;
+use crate::gemm::{Format, Isa, Linear, QuantizedRows};
+use crate::ops::{add_layer_norm, gelu, layer_norm};
+use crate::safetensors::Tensors;
+use ligero_abi::KernelResult;
+
+struct LayerNorm {
+    weight: Vec<f32>,
+    bias: Vec<f32>,
+}
+
+impl LayerNorm {
+    fn load(t: &Tensors, name: &str, n: usize) -> KernelResult<Self> {
+        Ok(Self {
+            weight: t.f32(&format!("{name}.weight"), &[n])?.to_vec(),
+            bias: t.f32(&format!("{name}.bias"), &[n])?.to_vec(),
+        })
+    }
+}
+
+/// Loads and packs the dense layer `name`. For int8, `input_norm` is the LayerNorm feeding
+/// the layer, if any: its gain and bias bound each input channel's range, which sets the
+/// smoothing factors (see `gemm/quantize.rs`).
+fn linear(
+    t: &Tensors,
+    name: &str,
+    (n, k): (usize, usize),
+    int8: bool,
+    input_norm: Option<&LayerNorm>,
+) -> KernelResult<Linear> {
+    let weight = t.f32(&format!("{name}.weight"), &[n, k])?;
+    let bias = t.f32(&format!("{name}.bias"), &[n])?;
+    let smooth = input_norm.map(|ln| smoothing(ln, weight, k));
+    let format = if int8 {
+        Format::Int8(smooth.as_deref())
+    } else {
+        Format::F32
+    };
+    let layer = Linear::new(weight, bias, n, k, format);
+    t.release(&format!("{name}.weight"));
+    Ok(layer)
+}
+
+/// SmoothQuant's `s = √(max|x| / max|w|)` per input channel, with `max|x|` estimated from the
+/// LayerNorm that produced x (normalized values rarely pass 4σ: `4|γ| + |β|`).
+fn smoothing(ln: &LayerNorm, weight: &[f32], k: usize) -> Vec<f32> {
+    let mut wmax = vec![0f32; k];
+    for row in weight.chunks_exact(k) {
+        for (m, w) in wmax.iter_mut().zip(row) {
+            *m = m.max(w.abs());
+        }
+    }
+    let xmax = ln
+        .weight
+        .iter()
+        .zip(&ln.bias)
+        .map(|(g, b)| 4.0 * g.abs() + b.abs());
+    xmax.zip(wmax)
+        .map(|(x, w)| (x.max(1e-5) / w.max(1e-5)).sqrt())
+        .collect()
+}
+
+struct Embeddings {
+    position_embeddings: Vec<f32>,
+    token_type_embeddings: Vec<f32>,
+    layer_norm: LayerNorm,
+}
+
+/// Each projection is its own layer (writing into one `[q | k | v]` row): for int8 each
+/// gets smoothing factors fitted to its own weights, which a stacked layer could not.
+struct SelfAttention {
+    query: Linear,
+    key: Linear,
+    value: Linear,
+}
+
+struct SelfOutput {
+    dense: Linear,
+    layer_norm: LayerNorm,
+}
+
+struct Attention {
+    self_: SelfAttention,
+    output: SelfOutput,
+}
+
+struct Layer {
+    attention: Attention,
+    intermediate: Linear,
+    output: SelfOutput,
+}
+
+impl Layer {
+    /// `input_norm`: the LayerNorm whose output enters this layer.
+    fn load(
+        t: &Tensors,
+        cfg: &BertConfig,
+        i: usize,
+        int8: bool,
+        input_norm: &LayerNorm,
+    ) -> KernelResult<Self> {
+        let (h, f) = (cfg.hidden_size, cfg.intermediate_size);
+        let p = format!("encoder.layer.{i}");
+        let projection = |n: &str| {
+            linear(
+                t,
+                &format!("{p}.attention.self.{n}"),
+                (h, h),
+                int8,
+                Some(input_norm),
+            )
+        };
+        let attention_norm = LayerNorm::load(t, &format!("{p}.attention.output.LayerNorm"), h)?;
+        let intermediate_name = format!("{p}.intermediate.dense");
+        let intermediate = linear(t, &intermediate_name, (f, h), int8, Some(&attention_norm))?;
+        Ok(Self {
+            attention: Attention {
+                self_: SelfAttention {
+                    query: projection("query")?,
+                    key: projection("key")?,
+                    value: projection("value")?,
+                },
+                output: SelfOutput {
+                    dense: linear(
+                        t,
+                        &format!("{p}.attention.output.dense"),
+                        (h, h),
+                        int8,
+                        None,
+                    )?,
+                    layer_norm: attention_norm,
+                },
+            },
+            intermediate,
+            output: SelfOutput {
+                dense: linear(t, &format!("{p}.output.dense"), (h, f), int8, None)?,
+                layer_norm: LayerNorm::load(t, &format!("{p}.output.LayerNorm"), h)?,
+            },
+        })
+    }
+
+    fn bytes(&self) -> usize {
+        let ln = |l: &LayerNorm| (l.weight.len() + l.bias.len()) * 4;
+        let a = &self.attention.self_;
+        a.query.bytes()
+            + a.key.bytes()
+            + a.value.bytes()
+            + self.attention.output.dense.bytes()
+            + ln(&self.attention.output.layer_norm)
+            + self.intermediate.bytes()
+            + self.output.dense.bytes()
+            + ln(&self.output.layer_norm)
+    }
+}
+
+pub struct Bert {
+    pub cfg: BertConfig,
+    tensors: Tensors,
+    embeddings: Embeddings,
+    layers: Vec<Layer>,
+}
+
+/// Activations of one forward pass, reused across calls (grown, never shrunk).
+#[derive(Default)]
+pub struct Scratch {
+    pub hidden: Vec<f32>,
+    qkv: Vec<f32>,
+    ctx: Vec<f32>,
+    tmp: Vec<f32>,
+    inter: Vec<f32>,
+    quant: QuantizedRows,
+}
+
+impl Bert {
+    pub fn load(tensors: Tensors, cfg: BertConfig, int8: bool) -> KernelResult<Self> {
+        let h = cfg.hidden_size;
+        let t = &tensors;
+        t.f32("embeddings.word_embeddings.weight", &[cfg.vocab_size, h])?;
+        let embeddings = Embeddings {
+            position_embeddings: t.f32(
+                "embeddings.position_embeddings.weight",
+                &[cfg.max_position_embeddings, h],
+            )?[..cfg.max_len * h]
+                .to_vec(),
+            token_type_embeddings: t
+                .f32(
+                    "embeddings.token_type_embeddings.weight",
+                    &[cfg.type_vocab_size, h],
+                )?
+                .to_vec(),
+            layer_norm: LayerNorm::load(t, "embeddings.LayerNorm", h)?,
+        };
+        t.release("embeddings.position_embeddings.weight");
+        let mut layers: Vec<Layer> = Vec::with_capacity(cfg.num_hidden_layers);
+        for i in 0..cfg.num_hidden_layers {
+            let input_norm = layers
+                .last()
+                .map_or(&embeddings.layer_norm, |l| &l.output.layer_norm);
+            let layer = Layer::load(t, &cfg, i, int8, input_norm)?;
+            layers.push(layer);
+        }
+        Ok(Self {
+            cfg,
+            tensors,
+            embeddings,
+            layers,
+        })
+    }
+
+    /// Bytes the encoder allocated for weights (the word table stays memory-mapped).
+    pub fn heap_bytes(&self) -> usize {
+        let e = &self.embeddings;
+        (e.position_embeddings.len() + e.token_type_embeddings.len()) * 4
+            + self.layers.iter().map(Layer::bytes).sum::<usize>()
+    }
+
+    /// Bytes of the memory-mapped word-embedding table (resident only where touched).
+    pub fn mapped_bytes(&self) -> usize {
+        self.cfg.vocab_size * self.cfg.hidden_size * 4
+    }
+
+    /// Runs the encoder over packed token `ids`; the last hidden states end in `s.hidden`.
+    pub fn forward(
+        &self,
+        isa: Isa,
+        ids: &[u32],
+        spans: &[Span],
+        s: &mut Scratch,
+    ) -> KernelResult<()> {
+        let (h, f, m) = (self.cfg.hidden_size, self.cfg.intermediate_size, ids.len());
+        s.hidden.resize(m * h, 0.0);
+        s.qkv.resize(m * 3 * h, 0.0);
+        s.ctx.resize(m * h, 0.0);
+        s.tmp.resize(m * h, 0.0);
+        s.inter.resize(m * f, 0.0);
+        self.embed(isa, ids, spans, &mut s.hidden)?;
+        let eps = self.cfg.layer_norm_eps;
+        let heads = self.cfg.num_attention_heads;
+        for layer in &self.layers {
+            let (attn, out) = (&layer.attention, &layer.output);
+            let projections = [&attn.self_.query, &attn.self_.key, &attn.self_.value];
+            for (i, proj) in projections.into_iter().enumerate() {
+                proj.forward(isa, &s.hidden, m, &mut s.qkv[i * h..], 3 * h, &mut s.quant);
+            }
+            attention(
+                isa,
+                &s.qkv[..m * 3 * h],
+                &mut s.ctx[..m * h],
+                spans,
+                heads,
+                h,
+            );
+            attn.output
+                .dense
+                .forward(isa, &s.ctx, m, &mut s.tmp, h, &mut s.quant);
+            let ln = &attn.output.layer_norm;
+            add_layer_norm(
+                isa,
+                &mut s.hidden[..m * h],
+                &s.tmp[..m * h],
+                &ln.weight,
+                &ln.bias,
+                eps,
+            );
+            layer
+                .intermediate
+                .forward(isa, &s.hidden, m, &mut s.inter, f, &mut s.quant);
+            gelu(isa, &mut s.inter[..m * f]);
+            out.dense
+                .forward(isa, &s.inter, m, &mut s.tmp, h, &mut s.quant);
+            let ln = &out.layer_norm;
+            add_layer_norm(
+                isa,
+                &mut s.hidden[..m * h],
+                &s.tmp[..m * h],
+                &ln.weight,
+                &ln.bias,
+                eps,
+            );
+        }
+        Ok(())
+    }
+
+    fn embed(&self, isa: Isa, ids: &[u32], spans: &[Span], out: &mut [f32]) -> KernelResult<()> {
+        let h = self.cfg.hidden_size;
+        let words = self.tensors.f32(
+            "embeddings.word_embeddings.weight",
+            &[self.cfg.vocab_size, h],
+        )?;
+        let e = &self.embeddings;
+        for span in spans {
+            for pos in 0..span.len {
+                let t = span.start + pos;
+                let id = (ids[t] as usize).min(self.cfg.vocab_size - 1);
+                let row = &mut out[t * h..(t + 1) * h];
+                let word = &words[id * h..(id + 1) * h];
+                let position = &e.position_embeddings[pos * h..(pos + 1) * h];
+                for (i, v) in row.iter_mut().enumerate() {
+                    *v = word[i] + position[i] + e.token_type_embeddings[i];
+                }
+            }
+        }
+        let ln = &e.layer_norm;
+        layer_norm(isa, out, &ln.weight, &ln.bias, self.cfg.layer_norm_eps);
+        Ok(())
+    }
+}

@@ -1,0 +1,220 @@
+//! Dense layers `y = x · Wᵀ + b` over weights repacked once at load.
+//!
+//! Weights arrive as `[n, k]` rows (PyTorch's `Linear`). They are repacked into panels of
+//! [`NR`] output columns, k-major, so the micro-kernel streams one panel while broadcasting
+//! activations: f32 panels hold `k × NR` floats; int8 panels hold `k/4 × NR × 4` bytes, the
+//! layout `vpdpbusd` (AVX-512 VNNI) consumes, with one scale per output column.
+//!
+//! Each instruction set has its own file with the same entry points ([`scalar`] is the
+//! reference every path is tested against). Threads split the output columns by panel.
+
+mod avx2;
+mod avx512;
+mod quantize;
+pub mod scalar;
+
+pub use quantize::{quantize_rows, QuantizedRows, GROUP};
+use rayon::prelude::*;
+
+/// Output columns per packed panel: two AVX-512 registers of f32 or i32.
+pub const NR: usize = 32;
+
+/// What the CPU offers, detected once at load.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Isa {
+    Avx512Vnni,
+    Avx512,
+    Avx2,
+    Scalar,
+}
+
+impl Isa {
+    pub fn detect() -> Self {
+        #[cfg(target_arch = "x86_64")]
+        {
+            use std::arch::is_x86_feature_detected as has;
+            if has!("avx512f") && has!("avx512bw") && has!("avx512vnni") {
+                return Isa::Avx512Vnni;
+            }
+            if has!("avx512f") {
+                return Isa::Avx512;
+            }
+            if has!("avx2") && has!("fma") {
+                return Isa::Avx2;
+            }
+        }
+        Isa::Scalar
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Isa::Avx512Vnni => "avx512vnni",
+            Isa::Avx512 => "avx512",
+            Isa::Avx2 => "avx2",
+            Isa::Scalar => "scalar",
+        }
+    }
+}
+
+/// A linear layer's weights in one of the packed formats.
+pub enum Packed {
+    F32(Vec<f32>),
+    /// Panels of int8 weights, per-column scales, `128 × Σₖ w` per panel, group and column
+    /// (the VNNI kernel multiplies activations shifted by 128 and takes this back out), and
+    /// the inverse smoothing factor of each input.
+    I8 {
+        panels: Vec<i8>,
+        scales: Vec<f32>,
+        shift: Vec<i32>,
+        smooth_inv: Vec<f32>,
+    },
+}
+
+/// How a layer's weights are stored.
+pub enum Format<'a> {
+    F32,
+    /// Int8 with per-input smoothing factors (`None`: all 1).
+    Int8(Option<&'a [f32]>),
+}
+
+pub struct Linear {
+    pub n: usize,
+    pub k: usize,
+    pub packed: Packed,
+    pub bias: Vec<f32>,
+}
+
+impl Linear {
+    /// Packs `weight` (`[n, k]` row-major); `n` must be a multiple of [`NR`]. Int8 needs `k`
+    /// to be a multiple of [`GROUP`] and falls back to f32 otherwise.
+    pub fn new(weight: &[f32], bias: &[f32], n: usize, k: usize, format: Format) -> Self {
+        let packed = if let (Format::Int8(smooth), true) = (&format, k.is_multiple_of(GROUP)) {
+            let ones = vec![1f32; k];
+            quantize::pack_i8(weight, n, k, smooth.unwrap_or(&ones))
+        } else {
+            let mut panels = vec![0f32; n * k];
+            for (p, panel) in panels.chunks_exact_mut(k * NR).enumerate() {
+                for kk in 0..k {
+                    for j in 0..NR {
+                        panel[kk * NR + j] = weight[(p * NR + j) * k + kk];
+                    }
+                }
+            }
+            Packed::F32(panels)
+        };
+        Self {
+            n,
+            k,
+            packed,
+            bias: bias.to_vec(),
+        }
+    }
+
+    pub fn bytes(&self) -> usize {
+        let weights = match &self.packed {
+            Packed::F32(p) => p.len() * 4,
+            Packed::I8 {
+                panels,
+                scales,
+                shift,
+                smooth_inv,
+            } => panels.len() + (scales.len() + shift.len() + smooth_inv.len()) * 4,
+        };
+        weights + self.bias.len() * 4
+    }
+
+    /// `out[r·ldc + c] = (x[m, k] · Wᵀ + b)[r, c]`, columns split across the current rayon
+    /// pool. `q` is scratch for the quantized activations of the int8 path.
+    pub fn forward(
+        &self,
+        isa: Isa,
+        x: &[f32],
+        m: usize,
+        out: &mut [f32],
+        ldc: usize,
+        q: &mut QuantizedRows,
+    ) {
+        let needed = if m == 0 { 0 } else { (m - 1) * ldc + self.n };
+        assert!(
+            x.len() >= m * self.k && out.len() >= needed && ldc >= self.n,
+            "linear: bad buffers"
+        );
+        if let Packed::I8 { smooth_inv, .. } = &self.packed {
+            quantize_rows(x, m, self.k, smooth_inv, q);
+        }
+        let panels = self.n / NR;
+        // ~4 tasks per thread keeps both cores busy without splitting panels too finely
+        let per_task = panels.div_ceil(rayon::current_num_threads() * 4).max(1);
+        let out_ptr = SendPtr(out.as_mut_ptr());
+        let q: &QuantizedRows = q;
+        (0..panels)
+            .into_par_iter()
+            .step_by(per_task)
+            .for_each(|first| {
+                let count = per_task.min(panels - first);
+                // SAFETY: tasks write disjoint column ranges [first·NR, (first+count)·NR) of out.
+                unsafe { self.panels(isa, x, q, m, first, count, out_ptr.get(), ldc) };
+            });
+    }
+
+    /// Runs panels `first..first + count` over all `m` rows.
+    ///
+    /// # Safety
+    /// `out` must point to `m` rows of `ldc` floats; no other thread writes these columns.
+    #[allow(clippy::too_many_arguments)]
+    unsafe fn panels(
+        &self,
+        isa: Isa,
+        x: &[f32],
+        q: &QuantizedRows,
+        m: usize,
+        first: usize,
+        count: usize,
+        out: *mut f32,
+        ldc: usize,
+    ) {
+        let k = self.k;
+        let bias = &self.bias[first * NR..];
+        let out = out.add(first * NR);
+        match &self.packed {
+            Packed::F32(p) => {
+                let p = &p[first * k * NR..(first + count) * k * NR];
+                match isa {
+                    #[cfg(target_arch = "x86_64")]
+                    Isa::Avx512 | Isa::Avx512Vnni => avx512::gemm_f32(x, m, k, p, bias, out, ldc),
+                    #[cfg(target_arch = "x86_64")]
+                    Isa::Avx2 => avx2::gemm_f32(x, m, k, p, bias, out, ldc),
+                    _ => scalar::gemm_f32(x, m, k, p, bias, out, ldc),
+                }
+            }
+            Packed::I8 {
+                panels,
+                scales,
+                shift,
+                ..
+            } => {
+                let p = &panels[first * k * NR..(first + count) * k * NR];
+                let (s, sh) = (&scales[first * NR..], &shift[first * (k / GROUP) * NR..]);
+                match isa {
+                    #[cfg(target_arch = "x86_64")]
+                    Isa::Avx512Vnni => avx512::gemm_i8(q, m, k, p, s, sh, bias, out, ldc),
+                    _ => scalar::gemm_i8(q, m, k, p, s, sh, bias, out, ldc),
+                }
+            }
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+struct SendPtr(*mut f32);
+// SAFETY: used only to hand disjoint output regions to rayon tasks (see `forward`).
+unsafe impl Send for SendPtr {}
+unsafe impl Sync for SendPtr {}
+impl SendPtr {
+    fn get(self) -> *mut f32 {
+        self.0
+    }
+}
+
+#[cfg(test)]
+mod tests;

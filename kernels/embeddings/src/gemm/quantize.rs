@@ -1,0 +1,85 @@
+//! Symmetric int8 quantization: weights per output column at load, activations per row and
+//! per group of [`GROUP`] inputs at run time (one outlier channel then coarsens only its own
+//! group, not the whole row). Activations are stored shifted by +128 as u8, because
+//! `vpdpbusd` multiplies unsigned by signed bytes; per-group column sums × 128 undo the shift.
+//!
+//! Optional smoothing (SmoothQuant, with factors known statically): input channel `k` is
+//! divided by `s[k]` and the weights' column `k` multiplied by it, moving range from
+//! activations with outliers into weights, which quantize per column anyway.
+
+use super::{Packed, NR};
+
+/// Inputs per activation scale; `k` must be a multiple of it for the int8 format.
+pub const GROUP: usize = 64;
+
+/// Quantized activations: `(round(x / scale) + 128)` as u8, one scale per row and group.
+#[derive(Default)]
+pub struct QuantizedRows {
+    pub data: Vec<u8>,
+    /// `[row][group]`.
+    pub scales: Vec<f32>,
+}
+
+fn scale_for(values: impl Iterator<Item = f32>) -> f32 {
+    let amax = values.fold(0f32, |m, v| m.max(v.abs()));
+    if amax > 0.0 {
+        amax / 127.0
+    } else {
+        1.0
+    }
+}
+
+fn quantize(v: f32, inv: f32) -> i32 {
+    (v * inv).round().clamp(-127.0, 127.0) as i32
+}
+
+/// Quantizes `m` rows of `k` inputs, each input first multiplied by `smooth_inv[k]`.
+pub fn quantize_rows(x: &[f32], m: usize, k: usize, smooth_inv: &[f32], out: &mut QuantizedRows) {
+    let groups = k / GROUP;
+    out.data.resize(m * k, 0);
+    out.scales.resize(m * groups, 0.0);
+    let rows = x.chunks_exact(k).zip(out.data.chunks_exact_mut(k)).take(m);
+    for (r, (row, q)) in rows.enumerate() {
+        for g in 0..groups {
+            let range = g * GROUP..(g + 1) * GROUP;
+            let (row, q, s) = (
+                &row[range.clone()],
+                &mut q[range.clone()],
+                &smooth_inv[range],
+            );
+            let scale = scale_for(row.iter().zip(s).map(|(v, s)| v * s));
+            let inv = 1.0 / scale;
+            for ((d, &v), &s) in q.iter_mut().zip(row).zip(s) {
+                *d = (quantize(v * s, inv) + 128) as u8;
+            }
+            out.scales[r * groups + g] = scale;
+        }
+    }
+}
+
+/// Packs `[n, k]` f32 weights (times `smooth[k]`) into VNNI panels (see `gemm/mod.rs`).
+pub fn pack_i8(weight: &[f32], n: usize, k: usize, smooth: &[f32]) -> Packed {
+    let groups = k / GROUP;
+    let mut panels = vec![0i8; n * k];
+    let mut scales = vec![0f32; n];
+    let mut shift = vec![0i32; n * groups];
+    for col in 0..n {
+        let row = &weight[col * k..(col + 1) * k];
+        let scale = scale_for(row.iter().zip(smooth).map(|(v, s)| v * s));
+        let inv = 1.0 / scale;
+        let (p, j) = (col / NR, col % NR);
+        for (kk, (&v, &s)) in row.iter().zip(smooth).enumerate() {
+            let q = quantize(v * s, inv);
+            shift[(p * groups + kk / GROUP) * NR + j] += 128 * q;
+            panels[p * k * NR + (kk / 4) * NR * 4 + j * 4 + kk % 4] = q as i8;
+        }
+        scales[col] = scale;
+    }
+    let smooth_inv = smooth.iter().map(|s| 1.0 / s).collect();
+    Packed::I8 {
+        panels,
+        scales,
+        shift,
+        smooth_inv,
+    }
+}

@@ -1,0 +1,90 @@
+//! Every GEMM path against a float64 product of the unpacked weights.
+
+use super::*;
+
+fn random(len: usize, seed: u64) -> Vec<f32> {
+    let mut s = seed;
+    (0..len)
+        .map(|_| {
+            s = s
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((s >> 40) as f32 / (1u64 << 24) as f32) * 2.0 - 1.0
+        })
+        .collect()
+}
+
+fn reference(x: &[f32], w: &[f32], b: &[f32], m: usize, n: usize, k: usize) -> Vec<f64> {
+    let mut out = vec![0f64; m * n];
+    for r in 0..m {
+        for c in 0..n {
+            let dot: f64 = (0..k)
+                .map(|i| x[r * k + i] as f64 * w[c * k + i] as f64)
+                .sum();
+            out[r * n + c] = dot + b[c] as f64;
+        }
+    }
+    out
+}
+
+fn run(isa: Isa, int8: bool, m: usize) -> (Vec<f32>, Vec<f64>) {
+    let (n, k) = (2 * NR, 2 * GROUP);
+    let (x, w, b) = (random(m * k, 1), random(n * k, 2), random(n, 3));
+    let format = if int8 {
+        Format::Int8(None)
+    } else {
+        Format::F32
+    };
+    let layer = Linear::new(&w, &b, n, k, format);
+    let mut out = vec![0f32; m * n];
+    layer.forward(isa, &x, m, &mut out, n, &mut QuantizedRows::default());
+    (out, reference(&x, &w, &b, m, n, k))
+}
+
+fn available() -> Vec<Isa> {
+    let best = Isa::detect();
+    [Isa::Avx512Vnni, Isa::Avx512, Isa::Avx2, Isa::Scalar]
+        .into_iter()
+        .filter(|isa| match best {
+            Isa::Avx512Vnni => true,
+            Isa::Avx512 => *isa != Isa::Avx512Vnni,
+            Isa::Avx2 => matches!(isa, Isa::Avx2 | Isa::Scalar),
+            Isa::Scalar => *isa == Isa::Scalar,
+        })
+        .collect()
+}
+
+#[test]
+fn f32_paths_match_the_reference() {
+    for isa in available() {
+        for m in [1, 2, 5, 6, 7, 13] {
+            let (got, want) = run(isa, false, m);
+            for (g, w) in got.iter().zip(&want) {
+                assert!((*g as f64 - w).abs() < 1e-4, "{isa:?} m={m}: {g} vs {w}");
+            }
+        }
+    }
+}
+
+#[test]
+fn int8_paths_agree_and_stay_close() {
+    for m in [1, 6, 11] {
+        let (scalar, want) = run(Isa::Scalar, true, m);
+        for isa in available() {
+            let (got, _) = run(isa, true, m);
+            for (g, s) in got.iter().zip(&scalar) {
+                assert!(
+                    (g - s).abs() <= 1e-5 * s.abs().max(1.0),
+                    "{isa:?} m={m}: {g} vs {s}"
+                );
+            }
+        }
+        let err: f64 = scalar
+            .iter()
+            .zip(&want)
+            .map(|(g, w)| (*g as f64 - w).abs())
+            .sum();
+        let size: f64 = want.iter().map(|w| w.abs()).sum();
+        assert!(err / size < 0.01, "int8 relative error {}", err / size);
+    }
+}

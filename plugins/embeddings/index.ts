@@ -1,0 +1,30 @@
+/** The embeddings slot's implementations, by the name the config uses. */
+import type { Config } from "../../config/schema.ts";
+import { RustEmbeddings } from "../../kernels/embeddings/mod.ts";
+import { Gauge, metrics } from "../../server/metrics.ts";
+import { modelDirectory } from "./models.ts";
+import type { EmbeddingKernel } from "./types.ts";
+
+const modelBytes = metrics.register(
+  new Gauge("ligero_model_bytes", "Bytes of embedding-model weights held in memory, by model."),
+);
+
+/** Reports the kernel's weight bytes in /metrics (the latest kernel of a model wins). */
+function reported(kernel: EmbeddingKernel): EmbeddingKernel {
+  modelBytes.collect(() => kernel.modelBytes, { model: kernel.modelId });
+  return kernel;
+}
+
+export const embeddingsImplementations = {
+  rust: async (config: Config): Promise<EmbeddingKernel> =>
+    reported(
+      await RustEmbeddings.open({
+        modelDir: modelDirectory(config),
+        modelId: config.embeddings.model,
+        int8: config.embeddings.quantization === "int8",
+        threads: config.embeddings.threads,
+        batchSize: config.embeddings.batchSize,
+        libraryDir: config.kernels.libraryDir,
+      }),
+    ),
+};
