@@ -9,7 +9,8 @@ import { connect, guard, migrate } from "./postgres-database.ts";
 import { patchColumns, toChunk, toDocument } from "./rows.ts";
 import { snippet } from "./snippet.ts";
 import { cjkTerms, queryTerms, queryWords } from "./terms.ts";
-import { unpackBatch, vectorBytes } from "./vectors.ts";
+import { streamPostgresVectors } from "./postgres-vectors.ts";
+import { vectorBytes } from "./vectors.ts";
 import {
   type Chunk,
   type ChunkBatch,
@@ -256,49 +257,13 @@ export class PostgresStore extends PostgresAccounts {
   }
 
   countVectors(model: string): Promise<number> {
-    return guard(async () => {
-      const [row] = await this.sql`SELECT count(*) AS n FROM vectors WHERE model = ${model}`;
-      return Number(row.n);
-    });
+    return guard(async () =>
+      Number((await this.sql`SELECT count(*) AS n FROM vectors WHERE model = ${model}`)[0].n)
+    );
   }
 
-  async *streamVectors(
-    model: string,
-    batchSize: number,
-    afterChunkId = 0,
-  ): AsyncGenerator<VectorBatch> {
-    // The batch is cut from the vectors' primary key first, so each query is an index range
-    // plus `batchSize` lookups whatever the statistics say (a join-first plan re-read every
-    // chunk before `after` on each batch).
-    let after = afterChunkId;
-    while (true) {
-      const [row] = await guard(() =>
-        this.sql`SELECT count(*) AS scanned,
-            array_agg(v.chunk_id ORDER BY v.chunk_id) AS ids,
-            array_agg(m.owner_id ORDER BY v.chunk_id) AS owners,
-            array_agg(m.document_id ORDER BY v.chunk_id) AS docs,
-            min(v.dims) AS min_dims, max(v.dims) AS max_dims,
-            string_agg(v.data, ''::bytea ORDER BY v.chunk_id) AS data
-          FROM (SELECT chunk_id, dims, data FROM vectors
-              WHERE model = ${model} AND chunk_id > ${after}
-              ORDER BY chunk_id LIMIT ${batchSize}) AS v
-            JOIN LATERAL (SELECT d.owner_id, c.document_id
-              FROM chunks c JOIN documents d ON d.id = c.document_id
-              WHERE c.id = v.chunk_id) AS m ON true`
-      );
-      if (Number(row.scanned) === 0) return;
-      const batch = unpackBatch({
-        chunkIds: row.ids,
-        ownerIds: row.owners,
-        documentIds: row.docs,
-        minDims: row.min_dims,
-        maxDims: row.max_dims,
-        data: row.data,
-      });
-      yield batch;
-      if (batch.chunkIds.length < batchSize) return;
-      after = batch.chunkIds[batch.chunkIds.length - 1];
-    }
+  streamVectors(model: string, batchSize: number, afterChunkId = 0): AsyncGenerator<VectorBatch> {
+    return streamPostgresVectors(this.sql, model, batchSize, afterChunkId);
   }
 }
 

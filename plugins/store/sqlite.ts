@@ -10,7 +10,8 @@ import { SqliteDatabase } from "./sqlite-database.ts";
 import { snippet } from "./snippet.ts";
 import { indexTerms, queryTerms } from "./terms.ts";
 import { patchColumns, type Row, toChunk, toDocument } from "./rows.ts";
-import { unpackBatch, vectorBytes } from "./vectors.ts";
+import { streamSqliteVectors } from "./sqlite-vectors.ts";
+import { vectorBytes } from "./vectors.ts";
 import {
   type Chunk,
   type ChunkBatch,
@@ -260,48 +261,13 @@ export class SqliteStore extends SqliteAccounts {
     }));
   }
 
-  async *streamVectors(
-    model: string,
-    batchSize: number,
-    afterChunkId = 0,
-  ): AsyncGenerator<VectorBatch> {
-    // group_concat appends the blobs' bytes as they are; the CAST keeps them a blob.
-    const statement = this.s.db.prepare(
-      `SELECT json_group_array(chunk_id ORDER BY chunk_id) AS ids,
-         json_group_array(owner_id ORDER BY chunk_id) AS owners,
-         json_group_array(document_id ORDER BY chunk_id) AS docs,
-         min(dims) AS min_dims, max(dims) AS max_dims,
-         CAST(group_concat(data, '' ORDER BY chunk_id) AS BLOB) AS data
-       FROM (SELECT v.chunk_id, d.owner_id, c.document_id, v.dims, v.data
-         FROM vectors v JOIN chunks c ON c.id = v.chunk_id JOIN documents d ON d.id = c.document_id
-         WHERE v.model = ? AND v.chunk_id > ?
-         ORDER BY v.chunk_id LIMIT ?)`,
-    );
-    let after = afterChunkId;
-    while (true) {
-      const row = this.guard(() => statement.get(model, after, batchSize))!;
-      const chunkIds: number[] = JSON.parse(row.ids as string);
-      if (chunkIds.length === 0) return;
-      yield unpackBatch({
-        chunkIds,
-        ownerIds: JSON.parse(row.owners as string),
-        documentIds: JSON.parse(row.docs as string),
-        minDims: Number(row.min_dims),
-        maxDims: Number(row.max_dims),
-        data: row.data as Uint8Array,
-      });
-      if (chunkIds.length < batchSize) return;
-      after = chunkIds[chunkIds.length - 1];
-    }
+  streamVectors(model: string, batchSize: number, afterChunkId = 0): AsyncGenerator<VectorBatch> {
+    return streamSqliteVectors(this.s, model, batchSize, afterChunkId);
   }
 
   async countVectors(model: string): Promise<number> {
     return this.guard(() =>
-      Number(
-        this.s.q(
-          "SELECT count(*) AS n FROM vectors WHERE model = ?",
-        ).get(model)!.n,
-      )
+      Number(this.s.q("SELECT count(*) AS n FROM vectors WHERE model = ?").get(model)!.n)
     );
   }
 
