@@ -143,7 +143,7 @@ async function measure(
   rows.push(
     typeof numpy === "string"
       ? { method: "numpy", note: numpy }
-      : { method: "numpy (random data, same shape)", ms: numpy.get(n) },
+      : { method: "numpy, 1 BLAS thread (random data, same shape)", ms: numpy.get(n) },
   );
   if (n <= HNSW_MAX_ROWS) rows.push(await indexLoad(vectors, rust));
   return rows;

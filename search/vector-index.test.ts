@@ -116,6 +116,6 @@ Deno.test("bad calls throw", async () => {
 Deno.test("auto mode: exact when small, int8 in between, the cascade when large", () => {
   assert.equal(autoMode(1000, 10), "exact");
   assert.equal(autoMode(10_000, 10), "int8");
-  assert.equal(autoMode(1_000_000, 10), "cascade");
+  assert.equal(autoMode(1_000_000, 10), "cascade-asym");
   assert.equal(autoMode(40_000, 100), "int8", "a larger k keeps more candidates");
 });

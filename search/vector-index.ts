@@ -65,11 +65,12 @@ const EXACT_BELOW = 4096;
 /**
  * The cheapest mode at recall@10 ≥ 0.99 for `n` rows (docs/similarity.md): exact for a few
  * thousand rows, int8 + rescoring until the binary stage would keep more than an eighth of
- * the rows (it then costs more than it saves), the cascade beyond.
+ * the rows (it then costs more than it saves), the asymmetric cascade beyond — it costs ~1.5×
+ * the Hamming cascade's binary scan but keeps recall where neighbourhoods are crowded.
  */
 export function autoMode(n: number, k: number): SearchMode {
   if (n < EXACT_BELOW) return "exact";
-  return n < 8 * defaultWide(k) ? "int8" : "cascade";
+  return n < 8 * defaultWide(k) ? "int8" : "cascade-asym";
 }
 
 /** Rough V8 cost of one Map entry (key, value, hash slot), counted in `bytes`. */

@@ -116,6 +116,8 @@ export async function numpyMedians(
   try {
     const out = await new Deno.Command("python3", {
       args: [script, String(dims), String(k), String(queries), ...sizes.map(String)],
+      // one BLAS thread: on 2 shared cores OpenBLAS's spinning threads cost 10–30× at 10k rows
+      env: { OPENBLAS_NUM_THREADS: "1", OMP_NUM_THREADS: "1", MKL_NUM_THREADS: "1" },
       stdout: "piped",
       stderr: "piped",
     }).output();
