@@ -4,7 +4,6 @@ import {
   checkSearchArgs,
   checkTopKArgs,
   type Codes,
-  codeSizes,
   type SearchMode,
   type SearchOptions,
   type SimilarityKernel,
@@ -129,8 +128,8 @@ export class RustSimilarity implements SimilarityKernel {
     if (!Number.isInteger(dims) || dims < 1) {
       throw new RangeError("dims must be a positive integer");
     }
-    const n = Math.floor(vectors.length / dims);
-    const size = codeSizes(n, dims);
+    // the kernel counts u64 words
+    if (codes.bits.length % 2 !== 0) throw new RangeError("bits must hold whole u64 words");
     const [err, cap] = this.#lib.syncErrorBuffer();
     const status = this.#lib.symbols.sim_encode(
       vectors,
@@ -142,8 +141,7 @@ export class RustSimilarity implements SimilarityKernel {
       codes.scales,
       BigInt(codes.scales.length),
       codes.bits,
-      // the kernel counts u64 words; an odd u32 count cannot be a whole number of them
-      BigInt(codes.bits.length % 2 === 0 ? codes.bits.length / 2 : size.bits),
+      BigInt(codes.bits.length / 2),
       err,
       cap,
     );
