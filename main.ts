@@ -1,6 +1,13 @@
-/** ligero: wiring only. config → governor → plugins → routes → listen. */
+/** ligero: wiring only. config → governor → plugins → services → routes → listen. */
+import { RagAnswerer } from "./chat/rag.ts";
+import { ChatService } from "./chat/service.ts";
 import { ConfigError, loadConfig } from "./config/load.ts";
+import { DocumentService } from "./documents/service.ts";
+import { SourceFiles } from "./documents/sources.ts";
+import { IndexSync } from "./search/index-sync.ts";
+import { SearchService } from "./search/service.ts";
 import { buildPlugins, PluginError } from "./plugins/registry.ts";
+import { StoreError } from "./plugins/store/types.ts";
 import { KernelMissingError } from "./kernels/ffi.ts";
 import { createApp } from "./server/app.ts";
 import { MemoryGovernor } from "./server/governor.ts";
@@ -12,7 +19,39 @@ async function main(): Promise<void> {
   setLogLevel(config.log.level);
   const governor = new MemoryGovernor(config.memory);
   const plugins = await buildPlugins(config);
-  const app = createApp({ config, governor, plugins });
+  const { store, embeddings, similarity, llm } = plugins;
+  if (!config.auth.enabled) {
+    log.warn("auth is off: every request acts as the local user (set auth.enabled on a network)");
+  }
+
+  const index = new IndexSync(store, similarity, embeddings.modelId, embeddings.dims);
+  await index.catchUp();
+  log.info("vector index loaded", { vectors: index.index.size, bytes: index.index.bytes });
+  const sources = new SourceFiles(config.store.dataDir);
+  const documents = new DocumentService({
+    config,
+    store,
+    pdf: plugins.pdf,
+    embeddings,
+    index,
+    sources,
+  });
+  const search = new SearchService(config, store, embeddings, index);
+  const rag = new RagAnswerer(config, search, llm);
+  const chat = new ChatService(store, rag);
+  const resumed = await documents.resumeUnfinished();
+  if (resumed > 0) log.info("resuming unfinished ingestion", { documents: resumed });
+  const app = createApp({
+    config,
+    governor,
+    plugins,
+    sources,
+    index,
+    documents,
+    search,
+    rag,
+    chat,
+  });
 
   const server = Deno.serve({
     hostname: config.server.host,
@@ -30,14 +69,18 @@ async function main(): Promise<void> {
   const stop = () => {
     log.info("shutting down");
     server.shutdown();
+    // open event streams would hold shutdown forever; unfinished jobs resume at next start
+    Deno.unrefTimer(setTimeout(() => Deno.exit(0), SHUTDOWN_GRACE_MS));
   };
   Deno.addSignalListener("SIGINT", stop);
   Deno.addSignalListener("SIGTERM", stop);
   Deno.addSignalListener("SIGHUP", () => reload(governor));
   await server.finished;
   governor.close();
-  plugins.similarity.close();
+  await store.close();
 }
+
+const SHUTDOWN_GRACE_MS = 5000;
 
 /** SIGHUP re-reads the config and applies what can change live: memory limits, log level. */
 function reload(governor: MemoryGovernor): void {
@@ -54,8 +97,9 @@ function reload(governor: MemoryGovernor): void {
 try {
   await main();
 } catch (e) {
-  if (e instanceof ConfigError || e instanceof PluginError || e instanceof KernelMissingError) {
-    console.error(`ligero: ${e.message}`);
+  const clear = [ConfigError, PluginError, KernelMissingError, StoreError];
+  if (clear.some((kind) => e instanceof kind)) {
+    console.error(`ligero: ${(e as Error).message}`);
     Deno.exit(2);
   }
   throw e;

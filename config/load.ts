@@ -54,7 +54,9 @@ function applyEnvironment(raw: Record<string, unknown>, env: Record<string, stri
   if (env.PORT) setPath(raw, ["server", "port"], env.PORT);
   if (env.DATABASE_URL) setPath(raw, ["store", "databaseUrl"], env.DATABASE_URL);
   for (const [name, value] of Object.entries(env)) {
-    if (!name.startsWith("LIGERO_") || name === "LIGERO_CONFIG" || value === undefined) continue;
+    // every key lives in a section, so overrides name at least two levels; other LIGERO_*
+    // variables (LIGERO_CONFIG, LIGERO_ADMIN_KEY...) are not config keys
+    if (!name.startsWith("LIGERO_") || !name.includes("__") || value === undefined) continue;
     const path = name.slice("LIGERO_".length).split("__");
     setPath(raw, path, value);
   }

@@ -149,6 +149,12 @@ export const configSchema = z.object({
     textWeight: z.number().min(0).max(10).default(1),
     maxK: z.number().int().min(1).max(1000).default(100),
   }).strict().prefault({}),
+  chat: z.object({
+    /** Passages retrieved for an answer (the prompt budget may keep fewer). */
+    sources: z.number().int().min(1).max(50).default(6),
+    /** Earlier messages of a conversation offered to the prompt builder. */
+    historyMessages: z.number().int().min(0).max(100).default(10),
+  }).strict().prefault({}),
   auth: z.object({
     /** Off: every request acts as the single local user (a laptop). Logged loudly at start. */
     enabled: z.boolean().default(false),

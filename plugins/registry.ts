@@ -5,6 +5,8 @@
 import type { Config } from "../config/schema.ts";
 import { KernelMissingError } from "../kernels/ffi.ts";
 import { log } from "../server/log.ts";
+import { embeddingsImplementations } from "./embeddings/index.ts";
+import type { EmbeddingKernel } from "./embeddings/types.ts";
 import { instrument } from "./instrument.ts";
 import { llmImplementations } from "./llm/index.ts";
 import { metered } from "./llm/metered.ts";
@@ -31,6 +33,7 @@ const AUTO_ORDER: Record<string, string[]> = {
 
 export interface Plugins {
   similarity: SimilarityKernel;
+  embeddings: EmbeddingKernel;
   pdf: PdfKernel;
   llm: LlmProvider;
   store: Store;
@@ -40,6 +43,7 @@ export interface Plugins {
 export function describe(plugins: Plugins): Record<string, string> {
   return {
     similarity: plugins.similarity.implementation,
+    embeddings: plugins.embeddings.implementation,
     pdf: plugins.pdf.implementation,
     llm: `${plugins.llm.name}(${plugins.llm.model})`,
     store: plugins.store.implementation,
@@ -53,11 +57,17 @@ export async function buildPlugins(config: Config): Promise<Plugins> {
     similarityImplementations,
     config,
   );
+  const embeddings = await buildKernel(
+    "embeddings",
+    config.kernels.embeddings,
+    embeddingsImplementations,
+    config,
+  );
   const pdf = await buildKernel("pdf", config.kernels.pdf, pdfImplementations, config);
   const llm = buildLlm(config);
   const store = await openStore(config);
   log.info("store ready", { implementation: store.implementation });
-  return { similarity, pdf, llm, store };
+  return { similarity, embeddings, pdf, llm, store };
 }
 
 /** The configured LLM provider, metered. A missing key stops startup with a ConfigError. */

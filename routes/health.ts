@@ -46,7 +46,7 @@ export function healthRoutes({ governor, plugins }: Services): Hono {
 
 /** Why the store cannot serve, or null when it answered in time. */
 async function pingStore(store: Store): Promise<string | null> {
-  let timer: number | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<string>((resolve) => {
     timer = setTimeout(
       () => resolve(`the store did not answer within ${STORE_PING_TIMEOUT_MS} ms`),

@@ -1,19 +1,39 @@
 /** The Hono application: middleware in order, then each resource's routes. */
 import { Hono } from "hono";
+import { adminRoutes } from "../routes/admin.ts";
+import { chatRoutes } from "../routes/chat.ts";
+import { conversationRoutes } from "../routes/conversations.ts";
+import { documentRoutes } from "../routes/documents.ts";
+import { embeddingsRoutes } from "../routes/embeddings.ts";
 import { healthRoutes } from "../routes/health.ts";
 import { metricsRoutes } from "../routes/metrics.ts";
+import { openAiRoutes } from "../routes/openai.ts";
+import { searchRoutes } from "../routes/search.ts";
 import { similarityRoutes } from "../routes/similarity.ts";
+import { type AppEnv, authenticate } from "./auth.ts";
 import { notFound, onError } from "./errors.ts";
 import { observe } from "./observe.ts";
 import type { Services } from "./runtime.ts";
 
-export function createApp(runtime: Services): Hono {
+export function createApp(services: Services): Hono {
   const app = new Hono();
   app.use("*", observe());
   app.onError(onError);
   app.notFound(notFound);
-  app.route("/", healthRoutes(runtime));
+  // open to probes and scrapers; admin routes check the admin key themselves
+  app.route("/", healthRoutes(services));
   app.route("/", metricsRoutes());
-  app.route("/", similarityRoutes(runtime));
+  app.route("/", adminRoutes(services));
+
+  const api = new Hono<AppEnv>();
+  api.use("*", authenticate(services.config, services.plugins.store));
+  api.route("/", documentRoutes(services));
+  api.route("/", searchRoutes(services));
+  api.route("/", chatRoutes(services));
+  api.route("/", conversationRoutes(services));
+  api.route("/", openAiRoutes(services));
+  api.route("/", embeddingsRoutes(services));
+  api.route("/", similarityRoutes(services));
+  app.route("/", api);
   return app;
 }

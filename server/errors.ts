@@ -38,6 +38,7 @@ const HONO_CODES: Record<number, string> = {
  */
 const KNOWN_ERRORS: Record<string, { status: ContentfulStatusCode; code: string }> = {
   StoreUnavailableError: { status: 503, code: "store_unavailable" },
+  RecordMissingError: { status: 404, code: "not_found" },
   KernelError: { status: 500, code: "kernel_error" },
 };
 

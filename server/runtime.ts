@@ -1,4 +1,6 @@
 /** What the routes are given: config, governor, plugins and the services built on them. */
+import type { RagAnswerer } from "../chat/rag.ts";
+import type { ChatService } from "../chat/service.ts";
 import type { Config } from "../config/schema.ts";
 import type { DocumentService } from "../documents/service.ts";
 import type { SourceFiles } from "../documents/sources.ts";
@@ -17,4 +19,6 @@ export interface Services {
   index: IndexSync;
   documents: DocumentService;
   search: SearchService;
+  rag: RagAnswerer;
+  chat: ChatService;
 }

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { libraryFileName } from "../kernels/ffi.ts";
 import { startServer } from "./support/server.ts";
 
 /** Deterministic vectors, so both servers see the same request. */
@@ -47,7 +48,12 @@ Deno.test("the same request gives the same answer with the Rust kernel and the T
 });
 
 Deno.test('"auto" falls back to the TS twin when the library is missing', async () => {
+  // a library directory with every kernel but the similarity one
   const empty = await Deno.makeTempDir();
+  const built = new URL("../kernels/target/release/", import.meta.url).pathname;
+  for (const name of ["embeddings", "pdf"]) {
+    await Deno.copyFile(`${built}${libraryFileName(name)}`, `${empty}/${libraryFileName(name)}`);
+  }
   const server = await startServer({
     env: { LIGERO_KERNELS__SIMILARITY: "auto", LIGERO_KERNELS__LIBRARY_DIR: empty },
   });
@@ -57,6 +63,6 @@ Deno.test('"auto" falls back to the TS twin when the library is missing', async 
     assert.ok(server.logs().some((l) => l.includes("kernel unavailable, falling back")));
   } finally {
     await server.stop();
-    await Deno.remove(empty);
+    await Deno.remove(empty, { recursive: true });
   }
 });
