@@ -32,7 +32,11 @@ pub use extract::Extractor;
 use ligero_abi::{guard, slice, slice_mut, KernelError, KernelResult, Status};
 use std::sync::Mutex;
 
-ligero_abi::export_abi!(format!("scalar, {} threads", rayon::current_num_threads()));
+ligero_abi::export_abi!(format!(
+    "scalar, {} threads, {}",
+    rayon::current_num_threads(),
+    fonts::cjk_tables()
+));
 
 /// A batch result kept for the retry after `BufferTooSmall`: (first, last, text, offsets).
 type Pending = (u32, u32, Vec<u8>, Vec<u64>);

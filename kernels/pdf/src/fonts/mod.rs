@@ -1,6 +1,8 @@
 //! Fonts as text extraction sees them: how a string splits into codes, what text each code
 //! stands for, and how far each glyph advances.
 
+mod cid;
+mod cid_unicode;
 mod cmap;
 mod encoding;
 mod glyphs;
@@ -8,10 +10,11 @@ mod standard14;
 
 use crate::document::Document;
 use crate::object::{Dict, Object};
+use cid::Cid;
 use cmap::CMap;
 use encoding::CodeMap;
-use std::collections::HashMap;
 
+pub use cid_unicode::available as cjk_tables;
 pub use encoding::pdf_doc;
 
 pub struct Font {
@@ -26,16 +29,6 @@ struct Simple {
     widths: Vec<f64>,
 }
 
-struct Cid {
-    encoding: CMap,
-    identity: bool,
-    /// The code is the Unicode value (Uni*-UCS2 and UTF-16 predefined CMaps).
-    unicode_codes: bool,
-    to_unicode: Option<CMap>,
-    widths: HashMap<u32, f64>,
-    default_width: f64,
-}
-
 impl Font {
     pub fn load(doc: &Document, dict: &Dict) -> Font {
         let subtype = dict.name(b"Subtype").unwrap_or(b"Type1");
@@ -48,7 +41,7 @@ impl Font {
         if subtype == b"Type0" {
             return Font {
                 simple: None,
-                cid: Some(load_cid(doc, dict, to_unicode)),
+                cid: Some(cid::load_cid(doc, dict, to_unicode)),
                 scale: 0.001,
             };
         }
@@ -118,6 +111,8 @@ impl Font {
                 buf.push_str(&t);
             } else if c.unicode_codes {
                 buf.extend(char::from_u32(code));
+            } else if let Some(t) = c.collection {
+                buf.extend(cid_unicode::lookup(t, cid));
             }
             let w = c.widths.get(&cid).copied().unwrap_or(c.default_width);
             f(&buf, w * self.scale, len == 1 && code == 32);
@@ -226,76 +221,4 @@ fn simple_widths(
         }
     }
     widths
-}
-
-fn load_cid(doc: &Document, dict: &Dict, to_unicode: Option<CMap>) -> Cid {
-    let enc = doc.get(dict, b"Encoding");
-    let (encoding, name) = match &*enc {
-        Object::Name(n) => (CMap::default(), n.clone()),
-        Object::Stream(s) => {
-            let cmap = doc.decode(s).map(|b| CMap::parse(&b)).unwrap_or_default();
-            let name = cmap.parent.clone().unwrap_or_default();
-            (cmap, name)
-        }
-        _ => (CMap::default(), b"Identity-H".to_vec()),
-    };
-    let identity =
-        encoding.is_empty() && (name.starts_with(b"Identity") || name.is_empty() || is_ucs2(&name));
-    let unicode_codes = is_ucs2(&name);
-    let descendant = doc.get(dict, b"DescendantFonts");
-    let desc = descendant
-        .as_array()
-        .and_then(|a| a.first())
-        .map(|o| doc.resolve(o));
-    let desc_dict = desc.as_deref().and_then(Object::as_dict);
-    let default_width = desc_dict
-        .and_then(|d| doc.get(d, b"DW").as_f64())
-        .unwrap_or(1000.0);
-    let mut widths = HashMap::new();
-    if let Some(w) = desc_dict.map(|d| doc.get(d, b"W")) {
-        if let Some(items) = w.as_array() {
-            cid_widths(doc, items, &mut widths);
-        }
-    }
-    Cid {
-        encoding,
-        identity,
-        unicode_codes,
-        to_unicode,
-        widths,
-        default_width,
-    }
-}
-
-fn is_ucs2(name: &[u8]) -> bool {
-    name.starts_with(b"Uni")
-        && (name.windows(4).any(|w| w == b"UCS2") || name.windows(5).any(|w| w == b"UTF16"))
-}
-
-/// /W: `c [w1 w2 ...]` or `c_first c_last w`.
-fn cid_widths(doc: &Document, items: &[Object], out: &mut HashMap<u32, f64>) {
-    let mut i = 0;
-    while i < items.len() {
-        let Some(first) = doc.resolve(&items[i]).as_i64() else {
-            break;
-        };
-        let first = first.clamp(0, u32::MAX as i64) as u32;
-        let next = doc.resolve(items.get(i + 1).unwrap_or(&Object::Null));
-        if let Some(list) = next.as_array() {
-            for (k, w) in list.iter().enumerate().take(65536) {
-                out.insert(first.saturating_add(k as u32), w.as_f64().unwrap_or(0.0));
-            }
-            i += 2;
-        } else {
-            let last = next.as_i64().unwrap_or(0).clamp(0, u32::MAX as i64) as u32;
-            let w = items
-                .get(i + 2)
-                .and_then(|o| doc.resolve(o).as_f64())
-                .unwrap_or(0.0);
-            for cid in first..=last.min(first.saturating_add(65535)) {
-                out.insert(cid, w);
-            }
-            i += 3;
-        }
-    }
 }
