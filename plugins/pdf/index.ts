@@ -2,9 +2,9 @@
 import type { Config } from "../../config/schema.ts";
 import { RustPdf } from "../../kernels/pdf/mod.ts";
 import type { PdfKernel } from "./types.ts";
-import { UnpdfKernel } from "./unpdf.ts";
 
 export const pdfImplementations = {
   rust: (config: Config): PdfKernel => new RustPdf(config.kernels.libraryDir),
-  unpdf: (): PdfKernel => new UnpdfKernel(),
+  // pdf.js is megabytes of JavaScript: loaded only when the twin is chosen
+  unpdf: async (): Promise<PdfKernel> => new (await import("./unpdf.ts")).UnpdfKernel(),
 };
