@@ -7,6 +7,7 @@ mod cmap;
 mod encoding;
 mod glyphs;
 mod standard14;
+mod truetype;
 
 use crate::document::Document;
 use crate::object::{Dict, Object};
@@ -179,6 +180,9 @@ fn load_simple(doc: &Document, dict: &Dict, subtype: &[u8], to_unicode: Option<C
             }
             m
         }
+        _ if symbolic && subtype == b"TrueType" && unmappable_truetype(doc, descriptor) => {
+            vec![None; 256]
+        }
         _ => default(),
     };
     if let Some(tu) = &to_unicode {
@@ -190,6 +194,17 @@ fn load_simple(doc: &Document, dict: &Dict, subtype: &[u8], to_unicode: Option<C
     }
     let widths = simple_widths(doc, dict, descriptor, stripped, &text);
     Simple { text, widths }
+}
+
+/// A symbolic TrueType font with no encoding whose program has no Unicode cmap: its codes
+/// name glyphs, not characters, and any text made of them would be garbage.
+fn unmappable_truetype(doc: &Document, descriptor: Option<&Dict>) -> bool {
+    let Some(d) = descriptor else { return false };
+    let file = doc.get(d, b"FontFile2");
+    let Some(program) = file.as_stream().and_then(|s| doc.decode(s).ok()) else {
+        return false;
+    };
+    truetype::codes_are_not_unicode(&program)
 }
 
 fn simple_widths(
