@@ -25,7 +25,7 @@ def main() -> None:
             top = np.argpartition(-scores, k)[:k]
             top = top[np.argsort(-scores[top])]
             times.append((time.perf_counter() - start) * 1e3)
-        print(json.dumps({"n": n, "median_ms": float(np.median(times)), "numpy": np.__version__}))
+        print(json.dumps({"n": n, "median_ms": float(np.median(times)), "best_ms": min(times)}))
         del store
 
 
