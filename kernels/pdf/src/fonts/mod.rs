@@ -1,6 +1,7 @@
 //! Fonts as text extraction sees them: how a string splits into codes, what text each code
 //! stands for, and how far each glyph advances.
 
+mod cff;
 mod cid;
 mod cid_unicode;
 mod cmap;
@@ -132,8 +133,12 @@ fn load_simple(doc: &Document, dict: &Dict, subtype: &[u8], to_unicode: Option<C
     let symbolic = flags & 4 != 0 && flags & 32 == 0;
     let enc = doc.get(dict, b"Encoding");
     let builtin = || -> Option<CodeMap> {
-        let file = doc.get(descriptor?, b"FontFile");
-        encoding::type1_builtin(&doc.decode(file.as_stream()?).ok()?)
+        let type1 = doc.get(descriptor?, b"FontFile");
+        if let Some(s) = type1.as_stream() {
+            return encoding::type1_builtin(&doc.decode(s).ok()?);
+        }
+        let cff = doc.get(descriptor?, b"FontFile3");
+        cff::builtin_encoding(&doc.decode(cff.as_stream()?).ok()?)
     };
     let stripped = base_font
         .split(|&c| c == b'+')
