@@ -15,6 +15,7 @@ mod dot_i8;
 pub mod encode;
 pub mod filter;
 mod hamming;
+pub mod parallel;
 pub mod search;
 mod sign_dot;
 pub mod synthetic;
@@ -277,7 +278,7 @@ pub unsafe extern "C" fn sim_search(
             } else {
                 narrow
             },
-            threads: search::threads_for(n * bytes_per_row),
+            threads: parallel::threads_for(n * bytes_per_row),
         };
         let best = search::search(&store, query, mode, &plan, &filter, caps::kernels());
         for (i, (score, row)) in best.iter().enumerate() {

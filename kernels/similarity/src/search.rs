@@ -1,13 +1,13 @@
-//! The three searches over one store: exact f32, int8 + f32 rescoring, and the cascade
-//! binary → int8 → f32. Each returns the best `k` (score, row), best first, with exact f32
-//! scores; approximate stages only choose which rows get an exact score.
+//! The searches over one store: exact f32, int8 + f32 rescoring, and the cascades binary →
+//! int8 → f32 (Hamming or asymmetric binary stage). Each returns the best `k` (score, row),
+//! best first, with exact f32 scores; approximate stages only choose which rows get one.
 
 use std::ops::Range;
-use std::sync::OnceLock;
 
 use crate::caps::Kernels;
 use crate::encode::{quantize_query, sign_bits, words_for};
 use crate::filter::Filter;
+use crate::parallel::scan;
 use crate::top::{Key, Top};
 
 /// A store and its quantized forms (empty slices for the forms a mode does not read).
@@ -56,59 +56,6 @@ pub fn default_narrow(k: usize) -> usize {
 /// embeddings (docs/similarity.md).
 pub fn default_wide(k: usize) -> usize {
     (100 * k).max(4000)
-}
-
-/// Scan bytes below which one thread is faster than spawning a second (measured, see docs).
-pub const PARALLEL_BYTES: usize = 8 << 20;
-
-/// Threads worth using for a scan reading `bytes`.
-pub fn threads_for(bytes: usize) -> usize {
-    static CORES: OnceLock<usize> = OnceLock::new();
-    let cores = *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |c| c.get()));
-    if bytes < PARALLEL_BYTES {
-        1
-    } else {
-        cores.min(bytes / PARALLEL_BYTES + 1)
-    }
-}
-
-/// Runs `visit` over `0..n` split across `threads`, each with its own collector, merged.
-fn scan<K: Key>(
-    n: usize,
-    threads: usize,
-    k: usize,
-    visit: impl Fn(Range<usize>, &mut Top<K>) + Sync,
-) -> Top<K> {
-    let threads = threads.clamp(1, n.max(1));
-    let chunk = n.div_ceil(threads);
-    let part = |t: usize| t * chunk..((t + 1) * chunk).min(n);
-    let mut top = Top::new(k);
-    if threads == 1 {
-        visit(0..n, &mut top);
-        return top;
-    }
-    std::thread::scope(|s| {
-        let visit = &visit;
-        let spawned: Vec<_> = (1..threads)
-            .map(|t| {
-                let run = move || {
-                    let mut mine = Top::new(k);
-                    visit(part(t), &mut mine);
-                    mine
-                };
-                (t, std::thread::Builder::new().spawn_scoped(s, run))
-            })
-            .collect();
-        visit(part(0), &mut top);
-        for (t, handle) in spawned {
-            match handle {
-                Ok(h) => top.merge(h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))),
-                // no thread to be had: do that part here rather than fail the query
-                Err(_) => visit(part(t), &mut top),
-            }
-        }
-    });
-    top
 }
 
 /// Candidates ahead whose rows are prefetched: candidate rows are scattered, so without it
