@@ -3,6 +3,7 @@ import type { Config } from "../../config/schema.ts";
 import { RustEmbeddings } from "../../kernels/embeddings/mod.ts";
 import { Gauge, metrics } from "../../server/metrics.ts";
 import { modelDirectory } from "./models.ts";
+import { TransformersEmbeddings } from "./transformers.ts";
 import type { EmbeddingKernel } from "./types.ts";
 
 const modelBytes = metrics.register(
@@ -25,6 +26,15 @@ export const embeddingsImplementations = {
         threads: config.embeddings.threads,
         batchSize: config.embeddings.batchSize,
         libraryDir: config.kernels.libraryDir,
+      }),
+    ),
+  transformers: async (config: Config): Promise<EmbeddingKernel> =>
+    reported(
+      await TransformersEmbeddings.open({
+        modelDir: modelDirectory(config),
+        modelId: config.embeddings.model,
+        q8: config.embeddings.quantization === "int8",
+        threads: config.embeddings.threads,
       }),
     ),
 };
