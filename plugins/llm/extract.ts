@@ -3,7 +3,7 @@
  * Sentences score by the question terms they share (rarer terms weigh more); each pick halves
  * the weight of the terms it covered, so the next pick adds something new.
  */
-import { STOPWORDS } from "./language.ts";
+import { STOPWORDS } from "../../text/language.ts";
 import type { LlmSource } from "./types.ts";
 
 export interface Pick {

@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { detectLanguage } from "./language.ts";
 import { offlineAnswer, OfflineProvider } from "./offline.ts";
 import type { LlmSource } from "./types.ts";
 import { drain } from "./wire.case.ts";
@@ -76,11 +75,4 @@ Deno.test("offline: streams word by word, then usage and done; abort stops it", 
   );
   assert.equal((error as Error).name, "AbortError");
   assert.equal(partial.length, 1);
-});
-
-Deno.test("language: Spanish and English questions", () => {
-  assert.equal(detectLanguage("¿Qué dice el contrato?"), "es");
-  assert.equal(detectLanguage("cual es el plazo de entrega"), "es");
-  assert.equal(detectLanguage("What does the contract say?"), "en");
-  assert.equal(detectLanguage("plazo"), "en");
 });

@@ -4,7 +4,7 @@
  * language, streamed word by word like a model would.
  */
 import { firstSentence, pickSentences } from "./extract.ts";
-import { detectLanguage, type Language } from "./language.ts";
+import { questionLanguage, type ReplyLanguage as Language } from "../../text/language.ts";
 import {
   collect,
   estimatedUsage,
@@ -50,7 +50,7 @@ export class OfflineProvider implements LlmProvider {
 export function offlineAnswer(request: LlmRequest): string {
   const question = request.question ??
     request.messages.findLast((m) => m.role === "user")?.content ?? "";
-  const say = PHRASES[detectLanguage(question)];
+  const say = PHRASES[questionLanguage(question)];
   const sources = request.sources ?? [];
   if (sources.length === 0) return say.none;
   const picks = pickSentences(question, sources);

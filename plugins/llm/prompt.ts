@@ -4,7 +4,7 @@
  * question, all within a token budget. Sources come first in the budget (they carry the
  * answer); history gets at most a quarter, and only what the sources leave.
  */
-import { detectLanguage, type Language } from "./language.ts";
+import { questionLanguage, type ReplyLanguage as Language } from "../../text/language.ts";
 import { estimateTokens, type LlmMessage, type LlmRequest } from "./types.ts";
 
 /** A retrieved passage, ranked best first. Extra fields (chunk ids...) are carried through. */
@@ -45,7 +45,7 @@ const MIN_PASSAGE_TOKENS = 40;
 
 export function buildRagMessages<P extends Passage>(input: RagInput<P>): RagPrompt<P> {
   const count = input.countTokens ?? estimateTokens;
-  const language = input.language ?? detectLanguage(input.question);
+  const language = input.language ?? questionLanguage(input.question);
   const template = loadTemplate(language);
   const question = truncate(input.question.trim(), Math.floor(input.budgetTokens / 4), count);
   const fixed = count(template.system) + count(fill(template.user, "", question));

@@ -7,7 +7,7 @@
  */
 import { stemmer as stemEnglish } from "@orama/stemmers/english";
 import { stemmer as stemSpanish } from "@orama/stemmers/spanish";
-import { STOPWORDS } from "./language.ts";
+import { STOPWORDS } from "../../text/language.ts";
 import type { Language } from "./types.ts";
 
 export const WORD = /[\p{L}\p{N}]+/gu;
