@@ -10,6 +10,7 @@ import { metricsRoutes } from "../routes/metrics.ts";
 import { openAiRoutes } from "../routes/openai.ts";
 import { searchRoutes } from "../routes/search.ts";
 import { similarityRoutes } from "../routes/similarity.ts";
+import { uiRoutes } from "../routes/ui.ts";
 import { type AppEnv, authenticate } from "./auth.ts";
 import { notFound, onError } from "./errors.ts";
 import { observe } from "./observe.ts";
@@ -24,6 +25,7 @@ export function createApp(services: Services): Hono {
   app.route("/", healthRoutes(services));
   app.route("/", metricsRoutes());
   app.route("/", adminRoutes(services));
+  app.route("/", uiRoutes()); // the page and its files; its API calls carry the key
 
   const api = new Hono<AppEnv>();
   api.use("*", authenticate(services.config, services.plugins.store));

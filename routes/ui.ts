@@ -1,0 +1,76 @@
+/**
+ * The web UI: `/` is ui/index.html, `/ui/*` the files beside it. No build step and no CDN:
+ * the files are read once at startup (a few KB) and served from memory with an ETag. Every
+ * response carries a Content-Security-Policy that allows only this origin's scripts and
+ * styles, no inline code, no framing.
+ */
+import { Hono } from "hono";
+import { createHash } from "node:crypto";
+
+const UI_DIR = new URL("../ui/", import.meta.url);
+
+const TYPES: Record<string, string> = {
+  html: "text/html; charset=utf-8",
+  js: "text/javascript; charset=utf-8",
+  css: "text/css; charset=utf-8",
+  svg: "image/svg+xml",
+};
+
+export const UI_HEADERS: Readonly<Record<string, string>> = {
+  "Content-Security-Policy": [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "connect-src 'self'",
+    "img-src 'self' data:",
+    "form-action 'self'",
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+  ].join("; "),
+  "X-Content-Type-Options": "nosniff",
+  "Referrer-Policy": "no-referrer",
+  "X-Frame-Options": "DENY",
+  // revalidate every time: the ETag makes that a 304 with no body
+  "Cache-Control": "no-cache",
+};
+
+interface Asset {
+  body: Uint8Array<ArrayBuffer>;
+  type: string;
+  etag: string;
+}
+
+/** Every servable file under `dir`, keyed by its path relative to it ("js/main.js"). */
+export function loadAssets(dir: URL = UI_DIR): Map<string, Asset> {
+  const assets = new Map<string, Asset>();
+  const walk = (sub: string) => {
+    for (const entry of Deno.readDirSync(new URL(sub, dir))) {
+      const path = sub + entry.name;
+      if (entry.isDirectory) walk(path + "/");
+      const type = TYPES[entry.name.split(".").pop() ?? ""];
+      if (!entry.isFile || !type) continue;
+      const body = Deno.readFileSync(new URL(path, dir));
+      const etag = `"${createHash("sha256").update(body).digest("base64url").slice(0, 22)}"`;
+      assets.set(path, { body, type, etag });
+    }
+  };
+  walk("");
+  return assets;
+}
+
+export function uiRoutes(assets: Map<string, Asset> = loadAssets()): Hono {
+  const app = new Hono();
+  const serve = (asset: Asset | undefined, ifNoneMatch: string | undefined) => {
+    if (!asset) return undefined;
+    const headers = { ...UI_HEADERS, ETag: asset.etag };
+    if (ifNoneMatch === asset.etag) return new Response(null, { status: 304, headers });
+    return new Response(asset.body, { headers: { ...headers, "Content-Type": asset.type } });
+  };
+  app.get("/", (c) => serve(assets.get("index.html"), c.req.header("if-none-match"))!);
+  app.get("/ui/*", (c) => {
+    // the map holds only files found at startup, so no path can reach outside ui/
+    const path = c.req.path.slice("/ui/".length);
+    return serve(assets.get(path), c.req.header("if-none-match")) ?? c.notFound();
+  });
+  return app;
+}
