@@ -3,7 +3,6 @@ import type { Config } from "../../config/schema.ts";
 import { RustEmbeddings } from "../../kernels/embeddings/mod.ts";
 import { Gauge, metrics } from "../../server/metrics.ts";
 import { modelDirectory } from "./models.ts";
-import { TransformersEmbeddings } from "./transformers.ts";
 import type { EmbeddingKernel } from "./types.ts";
 
 const modelBytes = metrics.register(
@@ -28,9 +27,11 @@ export const embeddingsImplementations = {
         libraryDir: config.kernels.libraryDir,
       }),
     ),
+  // transformers.js brings onnxruntime and sharp (~40 MB of native code): loaded only when
+  // the twin is chosen
   transformers: async (config: Config): Promise<EmbeddingKernel> =>
     reported(
-      await TransformersEmbeddings.open({
+      await (await import("./transformers.ts")).TransformersEmbeddings.open({
         modelDir: modelDirectory(config),
         modelId: config.embeddings.model,
         q8: config.embeddings.quantization === "int8",
