@@ -2,6 +2,7 @@
 //! deterministic order so results never depend on the split.
 
 use std::ops::Range;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
 use crate::top::{Key, Top};
@@ -20,7 +21,14 @@ pub fn threads_for(bytes: usize) -> usize {
     }
 }
 
-/// Runs `visit` over `0..n` split across `threads`, each with its own collector, merged.
+/// Chunks each thread takes at a time, per thread: small enough that a thread the scheduler
+/// parks (2 shared cores) leaves little work behind, big enough to amortize the atomic.
+const CHUNKS_PER_THREAD: usize = 16;
+
+/// Runs `visit` over `0..n` on `threads` threads (the caller's included), each with its own
+/// collector, merged. Threads take the next chunk of rows from a shared counter rather than a
+/// fixed half: on a busy machine one may not get a core for a while, and the others then do
+/// its share instead of waiting for it. A thread that cannot be spawned is simply not there.
 pub fn scan<K: Key>(
     n: usize,
     threads: usize,
@@ -28,32 +36,39 @@ pub fn scan<K: Key>(
     visit: impl Fn(Range<usize>, &mut Top<K>) + Sync,
 ) -> Top<K> {
     let threads = threads.clamp(1, n.max(1));
-    let chunk = n.div_ceil(threads);
-    let part = |t: usize| t * chunk..((t + 1) * chunk).min(n);
     let mut top = Top::new(k);
     if threads == 1 {
         visit(0..n, &mut top);
         return top;
     }
+    let chunk = n.div_ceil(threads * CHUNKS_PER_THREAD).max(256);
+    let next = AtomicUsize::new(0);
+    let work = |top: &mut Top<K>| loop {
+        let start = next.fetch_add(chunk, Ordering::Relaxed);
+        if start >= n {
+            break;
+        }
+        visit(start..(start + chunk).min(n), top);
+    };
     std::thread::scope(|s| {
-        let visit = &visit;
+        let work = &work;
         let spawned: Vec<_> = (1..threads)
-            .map(|t| {
+            .filter_map(|_| {
                 let run = move || {
                     let mut mine = Top::new(k);
-                    visit(part(t), &mut mine);
+                    work(&mut mine);
                     mine
                 };
-                (t, std::thread::Builder::new().spawn_scoped(s, run))
+                std::thread::Builder::new().spawn_scoped(s, run).ok()
             })
             .collect();
-        visit(part(0), &mut top);
-        for (t, handle) in spawned {
-            match handle {
-                Ok(h) => top.merge(h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))),
-                // no thread to be had: do that part here rather than fail the query
-                Err(_) => visit(part(t), &mut top),
-            }
+        work(&mut top);
+        for handle in spawned {
+            top.merge(
+                handle
+                    .join()
+                    .unwrap_or_else(|p| std::panic::resume_unwind(p)),
+            );
         }
     });
     top
