@@ -56,6 +56,10 @@ export const configSchema = z.object({
     port: z.number().int().min(0).max(65535).default(8080),
     /** Largest JSON body a route accepts; uploads have their own limit. */
     jsonBodyLimit: bytes.default(1024 * 1024),
+    /** The whole request body must arrive within this; a trickling client gets 408. */
+    bodyTimeoutMs: z.number().int().min(100).default(120_000),
+    /** Origins allowed to call the API from a browser; empty turns CORS off. "*" allows any. */
+    corsOrigins: z.array(z.string().min(1)).default([]),
   }).strict().prefault({}),
   kernels: z.object({
     similarity: kernelChoice(["rust", "ts"]).default("auto"),

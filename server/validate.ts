@@ -28,17 +28,26 @@ function tooLarge(c: Context): ApiError {
   return new ApiError(413, "payload_too_large", `request body exceeds the limit${limit}`);
 }
 
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
 export async function readJson<S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>> {
   const type = c.req.header("content-type") ?? "";
   if (!/^application\/([\w.+-]*\+)?json\b/i.test(type)) {
     throw new ApiError(415, "unsupported_media_type", "send the body as application/json");
   }
-  let body: unknown;
+  let text: string;
   try {
-    body = JSON.parse(await c.req.text());
+    text = utf8.decode(await c.req.arrayBuffer());
   } catch (e) {
     // the body-limit middleware aborts the stream with its own error while we read
     if ((e as Error).name === "BodyLimitError") throw tooLarge(c);
+    if (e instanceof ApiError) throw e;
+    throw new ApiError(400, "invalid_utf8", "the JSON body is not valid UTF-8");
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch (e) {
     throw new ApiError(400, "invalid_json", `malformed JSON: ${(e as Error).message}`);
   }
   const result = schema.safeParse(body);
