@@ -9,6 +9,7 @@ import { connect, guard, migrate } from "./postgres-database.ts";
 import { patchColumns, toChunk, toDocument } from "./rows.ts";
 import { snippet } from "./snippet.ts";
 import { cjkTerms, queryTerms, queryWords } from "./terms.ts";
+import { PostgresChanges, PostgresJobs, PostgresSources, recordChange } from "./postgres-shared.ts";
 import { streamPostgresVectors } from "./postgres-vectors.ts";
 import { vectorBytes } from "./vectors.ts";
 import {
@@ -34,6 +35,9 @@ const CONFIG: Record<Language, string> = { es: "spanish", en: "english", other: 
 
 export class PostgresStore extends PostgresAccounts {
   readonly implementation = "postgres";
+  readonly changes = new PostgresChanges(this.sql);
+  readonly jobs = new PostgresJobs(this.sql);
+  readonly sources = new PostgresSources(this.sql);
 
   static async open(url: string, poolSize: number): Promise<PostgresStore> {
     const sql = connect(url, poolSize);
@@ -107,20 +111,27 @@ export class PostgresStore extends PostgresAccounts {
   failDocument(id: string, code: string, message: string): Promise<void> {
     return guard(() =>
       this.sql.begin(async (tx) => {
+        await tx`SELECT pg_advisory_xact_lock(${CHUNK_WRITE_LOCK})`;
         await tx`DELETE FROM chunks WHERE document_id = ${id}`;
         await tx`UPDATE documents SET status = 'failed', error_code = ${code},
           error_message = ${message}, chunk_count = 0, updated_at = now() WHERE id = ${id}`;
+        await recordChange(tx, "removed", id);
       })
     );
   }
 
   deleteDocument(id: string, ownerId?: string): Promise<boolean> {
-    return guard(async () => {
-      const result = ownerId === undefined
-        ? await this.sql`DELETE FROM documents WHERE id = ${id}`
-        : await this.sql`DELETE FROM documents WHERE id = ${id} AND owner_id = ${ownerId}`;
-      return result.count > 0;
-    });
+    return guard(() =>
+      this.sql.begin(async (tx) => {
+        // in the change sequence, so other instances drop the vectors too
+        await tx`SELECT pg_advisory_xact_lock(${CHUNK_WRITE_LOCK})`;
+        const result = ownerId === undefined
+          ? await tx`DELETE FROM documents WHERE id = ${id}`
+          : await tx`DELETE FROM documents WHERE id = ${id} AND owner_id = ${ownerId}`;
+        if (result.count > 0) await recordChange(tx, "removed", id);
+        return result.count > 0;
+      })
+    );
   }
 
   listUnfinished(): Promise<DocumentRecord[]> {
@@ -210,6 +221,7 @@ export class PostgresStore extends PostgresAccounts {
             error_message = CASE WHEN ${!!batch.final} THEN NULL ELSE error_message END,
             updated_at = now()
           WHERE id = ${documentId}`;
+        await recordChange(tx, batch.final ? "ready" : "chunks", documentId);
       })
     );
   }

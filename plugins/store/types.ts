@@ -3,6 +3,7 @@
  * conversations, users, API keys) and full-text search over chunks. Routes and services talk
  * to this interface only; SQL lives in the implementations (`sqlite.ts`, `postgres.ts`).
  */
+import type { ChangeFeed, JobLeases, SourceBlobs } from "./scale-out.ts";
 
 export type DocumentStatus = "queued" | "extracting" | "embedding" | "ready" | "failed";
 /** The language a document is indexed in for full text; "other" is indexed unstemmed. */
@@ -187,6 +188,10 @@ export interface Page<T> {
 export interface Store {
   /** "sqlite" or "postgres": reported in /ready. */
   readonly implementation: string;
+  /** Set when several instances may share the database (PostgreSQL): see scale-out.ts. */
+  readonly changes?: ChangeFeed;
+  readonly jobs?: JobLeases;
+  readonly sources?: SourceBlobs;
   /** Cheap round trip; throws StoreUnavailableError when the database does not answer. */
   ping(): Promise<void>;
   close(): Promise<void>;

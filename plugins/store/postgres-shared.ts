@@ -1,0 +1,142 @@
+/**
+ * PostgreSQL's side of scale-out (scale-out.ts): the change log with LISTEN/NOTIFY, job leases
+ * claimed with FOR UPDATE SKIP LOCKED, and uploaded bytes stored in parts.
+ */
+import type { TransactionSql } from "postgres";
+import { guard, type Sql } from "./postgres-database.ts";
+import type { Change, ChangeFeed, ChangeKind, JobLeases, SourceBlobs } from "./scale-out.ts";
+
+const CHANNEL = "ligero_changes";
+/** Bytes per document_sources row. */
+const SOURCE_PART = 1 << 20;
+const UNFINISHED = ["queued", "extracting", "embedding"];
+
+/**
+ * Appends a change and notifies listeners (delivered at commit). Call inside the transaction
+ * that makes the change, after taking the chunk-write lock, so sequence numbers become
+ * visible in order.
+ */
+export async function recordChange(
+  tx: TransactionSql,
+  kind: ChangeKind,
+  documentId: string,
+): Promise<void> {
+  await tx`WITH c AS (
+      INSERT INTO changes (kind, document_id, chunk_id)
+      VALUES (${kind}, ${documentId}, CASE WHEN ${kind} = 'removed' THEN NULL
+        ELSE (SELECT max(id) FROM chunks WHERE document_id = ${documentId}) END)
+      RETURNING seq)
+    SELECT pg_notify(${CHANNEL}, seq::text) FROM c`;
+}
+
+export class PostgresChanges implements ChangeFeed {
+  constructor(private readonly sql: Sql) {}
+
+  databaseId(): Promise<string> {
+    return guard(async () => String((await this.sql`SELECT id FROM database_identity`)[0].id));
+  }
+
+  latest(): Promise<number> {
+    return guard(async () =>
+      Number((await this.sql`SELECT coalesce(max(seq), 0) AS seq FROM changes`)[0].seq)
+    );
+  }
+
+  since(seq: number, limit: number): Promise<Change[]> {
+    return guard(async () =>
+      (await this.sql`SELECT seq, kind, document_id, chunk_id FROM changes
+        WHERE seq > ${seq} ORDER BY seq LIMIT ${limit}`).map((r) => ({
+        seq: Number(r.seq),
+        kind: r.kind as ChangeKind,
+        documentId: String(r.document_id),
+        chunkId: r.chunk_id === null ? null : Number(r.chunk_id),
+      }))
+    );
+  }
+
+  async listen(
+    onChange: (seq: number) => void,
+    onConnect: () => void,
+  ): Promise<() => Promise<void>> {
+    const { unlisten } = await guard(() =>
+      this.sql.listen(CHANNEL, (payload) => onChange(Number(payload)), onConnect)
+    );
+    return unlisten;
+  }
+}
+
+export class PostgresJobs implements JobLeases {
+  constructor(private readonly sql: Sql) {}
+
+  claim(owner: string, leaseMs: number): Promise<string | null> {
+    return guard(async () => {
+      // a document's bytes are stored right after its row: never claim one without them
+      const [row] = await this.sql`UPDATE documents SET lease_owner = ${owner},
+          lease_until = now() + ${leaseMs} * interval '1 millisecond'
+        WHERE id = (SELECT d.id FROM documents d
+          WHERE d.status IN ${this.sql(UNFINISHED)}
+            AND (d.lease_until IS NULL OR d.lease_until < now())
+            AND EXISTS (SELECT 1 FROM document_sources s WHERE s.document_id = d.id)
+          ORDER BY d.created_at, d.id
+          FOR UPDATE SKIP LOCKED LIMIT 1)
+        RETURNING id`;
+      return row ? String(row.id) : null;
+    });
+  }
+
+  renew(documentId: string, owner: string, leaseMs: number): Promise<boolean> {
+    return guard(async () =>
+      (await this.sql`UPDATE documents
+        SET lease_until = now() + ${leaseMs} * interval '1 millisecond'
+        WHERE id = ${documentId} AND lease_owner = ${owner}`).count > 0
+    );
+  }
+
+  release(documentId: string, owner: string): Promise<void> {
+    return guard(async () =>
+      void await this.sql`UPDATE documents SET lease_owner = NULL, lease_until = NULL
+        WHERE id = ${documentId} AND lease_owner = ${owner}`
+    );
+  }
+
+  waiting(): Promise<number> {
+    return guard(async () =>
+      Number(
+        (await this.sql`SELECT count(*) AS n FROM documents
+          WHERE status IN ${this.sql(UNFINISHED)}
+            AND (lease_until IS NULL OR lease_until < now())`)[0].n,
+      )
+    );
+  }
+}
+
+export class PostgresSources implements SourceBlobs {
+  constructor(private readonly sql: Sql) {}
+
+  putSource(documentId: string, bytes: Uint8Array): Promise<void> {
+    return guard(() =>
+      this.sql.begin(async (tx) => {
+        await tx`DELETE FROM document_sources WHERE document_id = ${documentId}`;
+        for (let part = 0, at = 0; at < bytes.length || part === 0; part++, at += SOURCE_PART) {
+          await tx`INSERT INTO document_sources (document_id, part, data)
+            VALUES (${documentId}, ${part}, ${bytes.subarray(at, at + SOURCE_PART)})`;
+        }
+      })
+    );
+  }
+
+  getSource(documentId: string): Promise<Uint8Array | null> {
+    return guard(async () => {
+      const rows = await this.sql`SELECT data FROM document_sources
+        WHERE document_id = ${documentId} ORDER BY part`;
+      if (rows.length === 0) return null;
+      const out = new Uint8Array(rows.reduce((n, r) => n + r.data.length, 0));
+      let at = 0;
+      for (const r of rows) {
+        out.set(r.data, at);
+        at += r.data.length;
+      }
+      return out;
+    });
+  }
+}
