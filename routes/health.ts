@@ -8,7 +8,7 @@ import type { Store } from "../plugins/store/types.ts";
 /** /ready must answer fast even when the database hangs. */
 const STORE_PING_TIMEOUT_MS = 1000;
 
-export function healthRoutes({ governor, plugins }: Services): Hono {
+export function healthRoutes({ governor, plugins, index }: Services): Hono {
   const app = new Hono();
 
   app.get("/health", (c) => c.json({ status: "ok", version: VERSION }));
@@ -21,10 +21,12 @@ export function healthRoutes({ governor, plugins }: Services): Hono {
       belowThreshold: !governor.shedding,
     };
     const kernels = describe(plugins);
+    // changes committed by other instances that this index has not applied yet
+    const vectorIndex = { seq: index.seq, lagChanges: index.lag };
     const storeProblem = await pingStore(plugins.store);
     if (storeProblem) {
       return c.json(
-        { ...errorBody("store_unavailable", storeProblem), memory, kernels },
+        { ...errorBody("store_unavailable", storeProblem), memory, kernels, vectorIndex },
         503,
       );
     }
@@ -34,11 +36,12 @@ export function healthRoutes({ governor, plugins }: Services): Hono {
           ...errorBody("not_ready", "memory is above the shedding threshold"),
           memory,
           kernels,
+          vectorIndex,
         },
         503,
       );
     }
-    return c.json({ status: "ready", version: VERSION, memory, kernels });
+    return c.json({ status: "ready", version: VERSION, memory, kernels, vectorIndex });
   });
 
   return app;

@@ -3,13 +3,32 @@
  * so the index remembers the last id it holds and catches up by streaming what came after
  * (at start-up: everything, one batch at a time, never an array of objects). Document and
  * owner ids are strings in the store and small integers in the index's per-row columns.
+ *
+ * When the store is shared by several instances (it has a change feed: PostgreSQL), the index
+ * follows the feed's sequence: each round reads the changes after the last one applied, marks
+ * documents still ingesting as pending, streams vectors up to the highest chunk id those
+ * changes name, then applies "ready" and "removed". NOTIFY wakes a round at once; a poll every
+ * `pollMs` covers notifications missed while the listening connection was down. A local
+ * snapshot (index-snapshot.ts) lets a restart resume from the sequence it had reached.
  */
-import type { Store } from "../plugins/store/types.ts";
+import type { Store, VectorBatch } from "../plugins/store/types.ts";
 import { VectorIndex } from "./vector-index.ts";
 import type { SimilarityKernel } from "../plugins/similarity/types.ts";
+import type { IndexSnapshot } from "./index-snapshot.ts";
+import { log } from "../server/log.ts";
+import { Gauge, metrics } from "../server/metrics.ts";
 
 /** Rows per batch while loading: 256 holds ~17 MiB less at 100k vectors than 1024. */
 const STREAM_BATCH = 256;
+/** Changes read per round. */
+const CHANGE_BATCH = 1000;
+
+const lagGauge = metrics.register(
+  new Gauge(
+    "ligero_index_lag_changes",
+    "Changes committed to the shared store that the in-process index has not applied yet.",
+  ),
+);
 
 export interface VectorHit {
   chunkId: number;
@@ -17,44 +36,176 @@ export interface VectorHit {
   score: number;
 }
 
+export interface IndexSyncOptions {
+  /** Resume point across restarts, used only with a shared store. */
+  snapshot?: IndexSnapshot;
+  /** How often to look for changes a notification did not announce. */
+  pollMs?: number;
+}
+
 export class IndexSync {
   readonly index: VectorIndex;
   #lastChunkId = 0;
+  /** Last change applied, and the newest one known to exist. */
+  #seq = 0;
+  #latest = 0;
+  /** Set until the first round: stream everything, not only up to the changes' chunk ids. */
+  #full = true;
   readonly #documentIds = new Interner();
   readonly #ownerIds = new Interner();
   /** Documents whose chunks may be in the index but which are not ready yet. */
   readonly #pending = new Set<string>();
-  #catchingUp: Promise<void> | undefined;
+  #current: Promise<void> = Promise.resolve();
+  #next: Promise<void> | undefined;
+  #poll: ReturnType<typeof setInterval> | undefined;
+  #unlisten: (() => Promise<void>) | undefined;
 
   constructor(
     private readonly store: Store,
     kernel: SimilarityKernel,
     private readonly model: string,
     dims: number,
+    private readonly options: IndexSyncOptions = {},
   ) {
     this.index = new VectorIndex(kernel, dims);
+    lagGauge.collect(() => this.lag);
   }
 
-  /** Streams every vector stored after the last one the index holds. */
+  /** Changes known to be committed and not applied yet (0 without a change feed). */
+  get lag(): number {
+    return Math.max(0, this.#latest - this.#seq);
+  }
+
+  /** The last change sequence applied. */
+  get seq(): number {
+    return this.#seq;
+  }
+
+  /**
+   * Loads the index and, with a shared store, follows its changes from then on. Returns the
+   * sequence a snapshot resumed from, or null after a full load.
+   */
+  async start(): Promise<number | null> {
+    const feed = this.store.changes;
+    if (!feed) {
+      await this.catchUp();
+      return null;
+    }
+    const resumedFrom = await this.#resume(await feed.databaseId());
+    if (resumedFrom === null) {
+      this.#seq = await feed.latest();
+      for (const doc of await this.store.listUnfinished()) this.#pending.add(doc.id);
+    }
+    this.#latest = this.#seq;
+    this.#unlisten = await feed.listen((seq) => {
+      this.#latest = Math.max(this.#latest, seq);
+      this.catchUp().catch((e) => log.warn("index catch-up failed", { error: String(e) }));
+    }, () => void this.catchUp().catch(() => {}));
+    await this.catchUp();
+    this.#poll = setInterval(() => this.#check(), this.options.pollMs ?? 1000);
+    return resumedFrom;
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.#poll);
+    await this.#unlisten?.().catch(() => {});
+    await this.#current.catch(() => {});
+    this.options.snapshot?.close();
+  }
+
+  /** Applies what changed since the last round; one round at a time, callers coalesce. */
   catchUp(): Promise<void> {
-    // one catch-up at a time; a caller arriving meanwhile waits for it and then runs its own
-    const previous = this.#catchingUp ?? Promise.resolve();
-    const next = previous.then(() => this.#stream());
-    this.#catchingUp = next.finally(() => {
-      if (this.#catchingUp === next) this.#catchingUp = undefined;
+    this.#next ??= this.#current.catch(() => {}).then(() => {
+      this.#next = undefined;
+      return this.#current = this.#round();
     });
-    return next;
+    return this.#next;
   }
 
-  async #stream(): Promise<void> {
+  async #check(): Promise<void> {
+    try {
+      this.#latest = Math.max(this.#latest, await this.store.changes!.latest());
+      if (this.#latest > this.#seq) await this.catchUp();
+    } catch (e) {
+      log.warn("index catch-up failed", { error: String(e) });
+    }
+  }
+
+  async #round(): Promise<void> {
+    const feed = this.store.changes;
+    if (!feed) return await this.#stream(Infinity);
+    while (true) {
+      const changes = await feed.since(this.#seq, CHANGE_BATCH);
+      const first = this.#full;
+      let upTo = this.#full ? Infinity : this.#lastChunkId;
+      for (const change of changes) {
+        // before its vectors arrive, so a search never sees an unfinished document
+        if (change.kind === "chunks") this.#pending.add(change.documentId);
+        if (change.chunkId !== null) upTo = Math.max(upTo, change.chunkId);
+      }
+      if (upTo > this.#lastChunkId) await this.#stream(upTo);
+      this.#full = false;
+      for (const change of changes) {
+        if (change.kind === "ready") this.markReady(change.documentId);
+        if (change.kind === "removed") this.removeDocument(change.documentId);
+      }
+      if (changes.length > 0) this.#seq = changes[changes.length - 1].seq;
+      this.#latest = Math.max(this.#latest, this.#seq);
+      if (changes.length === 0 && !first) return;
+      await this.options.snapshot?.save({
+        seq: this.#seq,
+        lastChunkId: this.#lastChunkId,
+        pending: [...this.#pending],
+      });
+      if (changes.length < CHANGE_BATCH) return;
+    }
+  }
+
+  /** Streams every vector after the last one held, up to chunk id `upTo`. */
+  async #stream(upTo: number): Promise<void> {
     for await (
       const batch of this.store.streamVectors(this.model, STREAM_BATCH, this.#lastChunkId)
     ) {
-      const owners = Uint32Array.from(batch.ownerIds, (id) => this.#ownerIds.intern(id));
-      const documents = Uint32Array.from(batch.documentIds, (id) => this.#documentIds.intern(id));
-      this.index.addMany(batch.chunkIds, owners, documents, batch.vectors);
-      this.#lastChunkId = batch.chunkIds[batch.chunkIds.length - 1];
+      const inRange = batch.chunkIds.findIndex((id) => id > upTo);
+      const rows = inRange < 0 ? batch : cut(batch, inRange);
+      this.#add(rows);
+      await this.options.snapshot?.append(rows);
+      if (inRange >= 0) return;
     }
+  }
+
+  #add(batch: VectorBatch): void {
+    if (batch.chunkIds.length === 0) return;
+    const owners = Uint32Array.from(batch.ownerIds, (id) => this.#ownerIds.intern(id));
+    const documents = Uint32Array.from(batch.documentIds, (id) => this.#documentIds.intern(id));
+    this.index.addMany(batch.chunkIds, owners, documents, batch.vectors);
+    this.#lastChunkId = batch.chunkIds[batch.chunkIds.length - 1];
+  }
+
+  /** Loads the snapshot when it matches this database; the sequence it reached, or null. */
+  async #resume(databaseId: string): Promise<number | null> {
+    const snapshot = this.options.snapshot;
+    const saved = await snapshot?.open(databaseId);
+    if (!snapshot || !saved) return null;
+    try {
+      for await (const batch of saved.rows) this.#add(batch);
+    } catch (e) {
+      log.warn("index snapshot unreadable; loading everything", { error: String(e) });
+      for (const name of this.#documentIds.names()) this.removeDocument(name);
+      this.#lastChunkId = 0;
+      await snapshot.reset();
+      return null;
+    }
+    this.#seq = saved.state.seq;
+    this.#lastChunkId = Math.max(this.#lastChunkId, saved.state.lastChunkId);
+    for (const id of saved.state.pending) this.#pending.add(id);
+    this.#full = false;
+    log.info("vector index resumed from snapshot", {
+      seq: this.#seq,
+      lastChunkId: this.#lastChunkId,
+      vectors: this.index.size,
+    });
+    return this.#seq;
   }
 
   markPending(documentId: string): void {
@@ -67,6 +218,7 @@ export class IndexSync {
 
   removeDocument(documentId: string): void {
     this.#pending.delete(documentId);
+    this.options.snapshot?.removed(documentId);
     const id = this.#documentIds.lookup(documentId);
     if (id !== undefined) this.index.removeDocument(id);
   }
@@ -105,6 +257,17 @@ export class IndexSync {
   }
 }
 
+/** The first `rows` rows of a batch. */
+function cut(batch: VectorBatch, rows: number): VectorBatch {
+  return {
+    dims: batch.dims,
+    chunkIds: batch.chunkIds.slice(0, rows),
+    ownerIds: batch.ownerIds.slice(0, rows),
+    documentIds: batch.documentIds.slice(0, rows),
+    vectors: batch.vectors.subarray(0, rows * batch.dims),
+  };
+}
+
 /** Strings to dense integers and back. */
 class Interner {
   readonly #ids = new Map<string, number>();
@@ -126,5 +289,9 @@ class Interner {
 
   name(id: number): string {
     return this.#names[id];
+  }
+
+  names(): readonly string[] {
+    return this.#names;
   }
 }
