@@ -3,7 +3,8 @@ import { RagAnswerer } from "./chat/rag.ts";
 import { ChatService } from "./chat/service.ts";
 import { ConfigError, loadConfig } from "./config/load.ts";
 import { DocumentService } from "./documents/service.ts";
-import { SourceFiles } from "./documents/sources.ts";
+import { sourceStoreFor } from "./documents/source-store.ts";
+import { IndexSnapshot } from "./search/index-snapshot.ts";
 import { IndexSync } from "./search/index-sync.ts";
 import { SearchService } from "./search/service.ts";
 import { buildPlugins, PluginError } from "./plugins/registry.ts";
@@ -24,10 +25,22 @@ async function main(): Promise<void> {
     log.warn("auth is off: every request acts as the local user (set auth.enabled on a network)");
   }
 
-  const index = new IndexSync(store, similarity, embeddings.modelId, embeddings.dims);
-  await index.catchUp();
-  log.info("vector index loaded", { vectors: index.index.size, bytes: index.index.bytes });
-  const sources = new SourceFiles(config.store.dataDir);
+  const { modelId, dims } = embeddings;
+  const index = new IndexSync(store, similarity, modelId, dims, {
+    // a shared store: a restart resumes from the change sequence it had reached
+    snapshot: store.changes
+      ? new IndexSnapshot(`${config.store.dataDir}/index`, modelId, dims)
+      : undefined,
+    pollMs: config.store.changePollMs,
+  });
+  const resumedFrom = await index.start();
+  log.info("vector index loaded", {
+    vectors: index.index.size,
+    bytes: index.index.bytes,
+    seq: index.seq,
+    resumedFrom,
+  });
+  const sources = sourceStoreFor(store, config.store.dataDir);
   const documents = new DocumentService({
     config,
     store,
@@ -76,6 +89,8 @@ async function main(): Promise<void> {
   Deno.addSignalListener("SIGTERM", stop);
   Deno.addSignalListener("SIGHUP", () => reload(governor));
   await server.finished;
+  documents.stop();
+  await index.stop();
   governor.close();
   await store.close();
 }

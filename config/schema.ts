@@ -92,6 +92,8 @@ export const configSchema = z.object({
     dataDir: z.string().default("./data"),
     databaseUrl: z.string().default(""),
     poolSize: z.number().int().min(1).max(100).default(5),
+    /** Shared PostgreSQL: how often the vector index looks for changes NOTIFY did not announce. */
+    changePollMs: z.number().int().min(50).max(60_000).default(1000),
   }).strict().prefault({}),
   embeddings: z.object({
     /** A model of plugins/embeddings/models.ts, fetched into .cache/models/ by prepare. */
@@ -137,6 +139,11 @@ export const configSchema = z.object({
     pageBatch: z.number().int().min(1).max(1000).default(16),
     /** Chunks embedded and written per transaction. */
     chunkBatch: z.number().int().min(1).max(1024).default(32),
+    /** Shared PostgreSQL: a job's lease, renewed every third of it; a dead instance's job is
+     * taken over when it runs out. */
+    leaseMs: z.number().int().min(500).max(600_000).default(30_000),
+    /** Shared PostgreSQL: how often an instance looks for jobs to claim. */
+    pollMs: z.number().int().min(50).max(60_000).default(1000),
   }).strict().prefault({}),
   chunking: z.object({
     /** Chunk size in the embedding model's tokens; chunks never pass the model's limit. */

@@ -8,13 +8,13 @@
 import type { Config } from "../config/schema.ts";
 import type { EmbeddingKernel } from "../plugins/embeddings/types.ts";
 import type { PdfKernel } from "../plugins/pdf/types.ts";
-import { detectLanguage } from "../plugins/store/language.ts";
+import { documentLanguage } from "../text/language.ts";
 import type { ChunkInput, DocumentRecord, Language, Store } from "../plugins/store/types.ts";
 import type { IndexSync } from "../search/index-sync.ts";
 import { type ChunkDraft, chunkPages, type PageText } from "./chunker.ts";
 import { kindOfMime } from "./detect.ts";
 import { ExtractionError, openDocument } from "./extract.ts";
-import type { SourceFiles } from "./sources.ts";
+import type { SourceStore } from "./source-store.ts";
 
 export interface Progress {
   status: DocumentRecord["status"];
@@ -29,7 +29,7 @@ export interface IngestDeps {
   pdf: PdfKernel;
   embeddings: EmbeddingKernel;
   index: IndexSync;
-  sources: SourceFiles;
+  sources: SourceStore;
 }
 
 /** Characters of the first pages that decide the document's full-text language. */
@@ -45,7 +45,7 @@ export async function ingest(
   const { store } = deps;
   const resume = await store.resumePoint(doc.id);
   const { pagesTotal, title } = await extractPhase(deps, doc, resume.pagesStored, report);
-  const language = detectLanguage(await sampleText(store, doc.id, pagesTotal));
+  const language = documentLanguage(await sampleText(store, doc.id, pagesTotal));
   await store.updateDocument(doc.id, {
     status: "embedding",
     language,

@@ -1,8 +1,9 @@
 /**
- * The ingestion queue: bounded (a full queue refuses uploads instead of growing without
- * limit), `concurrency` jobs at a time, and progress fanned out to whoever listens (the SSE
- * route). A failed job marks its document failed with a code; nothing half-made stays
- * visible.
+ * The ingestion queue of a single instance: bounded (a full queue refuses uploads instead of
+ * growing without limit), `concurrency` jobs at a time, and progress fanned out to whoever
+ * listens (the SSE route). A failed job marks its document failed with a code; nothing
+ * half-made stays visible. Instances sharing a database take jobs from it instead
+ * (jobs-leased.ts), behind the same `JobQueue` surface.
  */
 import { KernelError } from "../kernels/ffi.ts";
 import { log } from "../server/log.ts";
@@ -12,50 +13,93 @@ import { ExtractionError } from "./extract.ts";
 import type { Progress } from "./ingest.ts";
 
 export type Listener = (progress: Progress) => void;
+export type Work = (documentId: string, report: Listener) => Promise<void>;
+export type Fail = (documentId: string, code: string, message: string) => Promise<void>;
 
-interface Job {
-  documentId: string;
+/** What the documents service and routes use, whichever queue runs the jobs. */
+export interface JobQueue {
+  /** Uploads are refused (503 queue_full) while true. */
+  readonly full: boolean;
+  /** False when the queue is full. A document already queued or running is not added twice. */
+  enqueue(documentId: string): boolean;
+  /** Queued or running in this process. */
+  has(documentId: string): boolean;
+  /** Drops a queued job (its document was deleted); a running one stops at its next write. */
+  cancel(documentId: string): void;
+  subscribe(documentId: string, listener: Listener): () => void;
+  /** Resolves when nothing is queued or running here (tests and shutdown). */
+  drained(): Promise<void>;
 }
 
-export class IngestQueue {
-  readonly #waiting: Job[] = [];
+export const jobsGauge: Gauge = metrics.register(
+  new Gauge("ligero_ingest_jobs", "Ingestion jobs by state."),
+);
+
+export class IngestQueue implements JobQueue {
+  readonly #waiting: string[] = [];
   readonly #running = new Set<string>();
-  readonly #listeners = new Map<string, Set<Listener>>();
+  readonly #listeners = new ProgressListeners();
   #idle: (() => void)[] = [];
 
   constructor(
-    private readonly work: (documentId: string, report: Listener) => Promise<void>,
-    private readonly fail: (documentId: string, code: string, message: string) => Promise<void>,
+    private readonly work: Work,
+    private readonly fail: Fail,
     private readonly capacity: number,
     private readonly concurrency: number,
   ) {
-    const gauge = metrics.register(new Gauge("ligero_ingest_jobs", "Ingestion jobs by state."));
-    gauge.collect(() => this.#waiting.length, { state: "queued" });
-    gauge.collect(() => this.#running.size, { state: "running" });
+    jobsGauge.collect(() => this.#waiting.length, { state: "queued" });
+    jobsGauge.collect(() => this.#running.size, { state: "running" });
   }
 
   get full(): boolean {
     return this.#waiting.length >= this.capacity;
   }
 
-  /** False when the queue is full. A document already queued or running is not added twice. */
   enqueue(documentId: string): boolean {
     if (this.has(documentId)) return true;
     if (this.full) return false;
-    this.#waiting.push({ documentId });
+    this.#waiting.push(documentId);
     this.#pump();
     return true;
   }
 
   has(documentId: string): boolean {
-    return this.#running.has(documentId) || this.#waiting.some((j) => j.documentId === documentId);
+    return this.#running.has(documentId) || this.#waiting.includes(documentId);
   }
 
-  /** Drops a queued job (its document was deleted); a running one stops at its next write. */
   cancel(documentId: string): void {
-    const i = this.#waiting.findIndex((j) => j.documentId === documentId);
+    const i = this.#waiting.indexOf(documentId);
     if (i >= 0) this.#waiting.splice(i, 1);
   }
+
+  subscribe(documentId: string, listener: Listener): () => void {
+    return this.#listeners.subscribe(documentId, listener);
+  }
+
+  drained(): Promise<void> {
+    if (this.#waiting.length === 0 && this.#running.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idle.push(resolve));
+  }
+
+  #pump(): void {
+    while (this.#running.size < this.concurrency && this.#waiting.length > 0) {
+      const documentId = this.#waiting.shift()!;
+      this.#running.add(documentId);
+      const report = (p: Progress) => this.#listeners.emit(documentId, p);
+      runJob(documentId, this.work, this.fail, report).finally(() => {
+        this.#running.delete(documentId);
+        this.#pump();
+        if (this.#waiting.length === 0 && this.#running.size === 0) {
+          for (const resolve of this.#idle.splice(0)) resolve();
+        }
+      });
+    }
+  }
+}
+
+/** Progress listeners per document. */
+export class ProgressListeners {
+  readonly #listeners = new Map<string, Set<Listener>>();
 
   subscribe(documentId: string, listener: Listener): () => void {
     let set = this.#listeners.get(documentId);
@@ -67,47 +111,41 @@ export class IngestQueue {
     };
   }
 
-  /** Resolves when nothing is queued or running (tests and shutdown). */
-  drained(): Promise<void> {
-    if (this.#waiting.length === 0 && this.#running.size === 0) return Promise.resolve();
-    return new Promise((resolve) => this.#idle.push(resolve));
-  }
-
-  #pump(): void {
-    while (this.#running.size < this.concurrency && this.#waiting.length > 0) {
-      const job = this.#waiting.shift()!;
-      this.#running.add(job.documentId);
-      this.#run(job).finally(() => {
-        this.#running.delete(job.documentId);
-        this.#pump();
-        if (this.#waiting.length === 0 && this.#running.size === 0) {
-          for (const resolve of this.#idle.splice(0)) resolve();
-        }
-      });
-    }
-  }
-
-  async #run({ documentId }: Job): Promise<void> {
-    const report = (p: Progress) => this.#emit(documentId, p);
-    const started = performance.now();
-    try {
-      await this.work(documentId, report);
-      log.info("document ready", { documentId, ms: Math.round(performance.now() - started) });
-    } catch (e) {
-      if (e instanceof RecordMissingError) return; // deleted while it was being ingested
-      const { code, message } = failureOf(e);
-      log.warn("ingestion failed", { documentId, code, message });
-      try {
-        await this.fail(documentId, code, message);
-      } catch (failError) {
-        log.error("could not record the failure", { documentId, error: String(failError) });
-      }
-      report({ status: "failed", pagesDone: 0, pagesTotal: 0, error: { code, message } });
-    }
-  }
-
-  #emit(documentId: string, progress: Progress): void {
+  emit(documentId: string, progress: Progress): void {
     for (const listener of this.#listeners.get(documentId) ?? []) listener(progress);
+  }
+}
+
+/** The job stopped on purpose (another instance holds it now): not a failure. */
+export class JobAbandonedError extends Error {
+  override name = "JobAbandonedError";
+}
+
+/** Runs one job; a failure is recorded on the document and reported. */
+export async function runJob(
+  documentId: string,
+  work: Work,
+  fail: Fail,
+  report: Listener,
+): Promise<void> {
+  const started = performance.now();
+  try {
+    await work(documentId, report);
+    log.info("document ready", { documentId, ms: Math.round(performance.now() - started) });
+  } catch (e) {
+    if (e instanceof RecordMissingError) return; // deleted while it was being ingested
+    if (e instanceof JobAbandonedError) {
+      log.warn("ingestion abandoned", { documentId, reason: e.message });
+      return;
+    }
+    const { code, message } = failureOf(e);
+    log.warn("ingestion failed", { documentId, code, message });
+    try {
+      await fail(documentId, code, message);
+    } catch (failError) {
+      log.error("could not record the failure", { documentId, error: String(failError) });
+    }
+    report({ status: "failed", pagesDone: 0, pagesTotal: 0, error: { code, message } });
   }
 }
 

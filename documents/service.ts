@@ -1,13 +1,15 @@
 /**
  * What the documents routes call: upload (detect, validate, dedup, queue), read, delete.
- * Ingestion itself runs in the background queue.
+ * Ingestion itself runs in the background: this process's queue, or jobs leased from the
+ * database when several instances share it.
  */
 import type { DocumentRecord, Page, Store } from "../plugins/store/types.ts";
 import { ApiError } from "../server/errors.ts";
 import { detectKind, MIME } from "./detect.ts";
 import { ExtractionError, openDocument } from "./extract.ts";
 import { ingest, type IngestDeps } from "./ingest.ts";
-import { IngestQueue, type Listener } from "./queue.ts";
+import { LeasedQueue } from "./jobs-leased.ts";
+import { type Fail, IngestQueue, type JobQueue, type Listener } from "./queue.ts";
 import type { SavedSource } from "./sources.ts";
 
 export interface UploadInput {
@@ -19,30 +21,40 @@ export interface UploadInput {
 }
 
 export class DocumentService {
-  readonly queue: IngestQueue;
+  readonly queue: JobQueue;
   readonly #store: Store;
 
   constructor(private readonly deps: IngestDeps) {
     this.#store = deps.store;
-    this.queue = new IngestQueue(
-      (id, report) => this.#ingest(id, report),
-      async (id, code, message) => {
-        deps.index.removeDocument(id);
-        await deps.store.failDocument(id, code, message);
-      },
-      deps.config.ingest.queueSize,
-      deps.config.ingest.concurrency,
-    );
+    const work = (id: string, report: Listener) => this.#ingest(id, report);
+    const fail: Fail = async (id, code, message) => {
+      deps.index.removeDocument(id);
+      await deps.store.failDocument(id, code, message);
+    };
+    const { queueSize, concurrency, leaseMs, pollMs } = deps.config.ingest;
+    this.queue = deps.store.jobs
+      ? new LeasedQueue(deps.store.jobs, work, fail, {
+        capacity: queueSize,
+        concurrency,
+        leaseMs,
+        pollMs,
+      })
+      : new IngestQueue(work, fail, queueSize, concurrency);
   }
 
-  /** Queues the documents a crash or restart left unfinished. */
+  /** Queues the documents a crash or restart left unfinished (shared jobs: starts claiming). */
   async resumeUnfinished(): Promise<number> {
     const unfinished = await this.#store.listUnfinished();
     for (const doc of unfinished) {
       this.deps.index.markPending(doc.id);
       this.queue.enqueue(doc.id);
     }
+    if (this.queue instanceof LeasedQueue) this.queue.start();
     return unfinished.length;
+  }
+
+  stop(): void {
+    if (this.queue instanceof LeasedQueue) this.queue.stop();
   }
 
   async upload(input: UploadInput): Promise<{ document: DocumentRecord; duplicate: boolean }> {

@@ -26,6 +26,9 @@ const paging = z.object({
   offset: z.coerce.number().int().min(0).max(1_000_000_000).default(0),
 });
 
+/** How often the events stream reads the store for a job running in another instance. */
+const PROGRESS_POLL_MS = 500;
+
 const positiveInt = z.coerce.number().int().min(1).max(1_000_000);
 
 export function documentRoutes({ config, governor, documents, sources }: Services): Hono<AppEnv> {
@@ -116,11 +119,22 @@ export function documentRoutes({ config, governor, documents, sources }: Service
         send(p).catch(() => {});
         if (p.status === "ready" || p.status === "failed") finished!();
       });
+      let ended = false;
+      done.then(() => ended = true);
       stream.onAbort(() => finished!());
       try {
-        const current = await documents.get(doc.id, c.get("user").id);
-        await send(progressOf(current));
-        if (current.status !== "ready" && current.status !== "failed") await done;
+        let current = progressOf(await documents.get(doc.id, c.get("user").id));
+        await send(current);
+        // a job another instance runs reports nothing here: follow its status in the store
+        while (!ended && current.status !== "ready" && current.status !== "failed") {
+          await Promise.race([done, stream.sleep(PROGRESS_POLL_MS)]);
+          if (ended || documents.queue.has(doc.id)) continue;
+          const latest = progressOf(await documents.get(doc.id, c.get("user").id));
+          if (latest.status !== current.status || latest.pagesDone !== current.pagesDone) {
+            await send(latest);
+          }
+          current = latest;
+        }
       } finally {
         unsubscribe();
       }

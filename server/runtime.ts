@@ -3,7 +3,7 @@ import type { RagAnswerer } from "../chat/rag.ts";
 import type { ChatService } from "../chat/service.ts";
 import type { Config } from "../config/schema.ts";
 import type { DocumentService } from "../documents/service.ts";
-import type { SourceFiles } from "../documents/sources.ts";
+import type { SourceStore } from "../documents/source-store.ts";
 import type { Plugins } from "../plugins/registry.ts";
 import type { IndexSync } from "../search/index-sync.ts";
 import type { SearchService } from "../search/service.ts";
@@ -15,7 +15,7 @@ export interface Services {
   config: Config;
   governor: MemoryGovernor;
   plugins: Plugins;
-  sources: SourceFiles;
+  sources: SourceStore;
   index: IndexSync;
   documents: DocumentService;
   search: SearchService;
