@@ -113,9 +113,12 @@ Deno.test("bad calls throw", async () => {
   await assert.rejects(index.search(new Float32Array(5), 1), /query has 5 dimensions/);
 });
 
-Deno.test("auto mode: exact when small, int8 in between, the cascade when large", () => {
-  assert.equal(autoMode(1000, 10), "exact");
-  assert.equal(autoMode(10_000, 10), "int8");
-  assert.equal(autoMode(1_000_000, 10), "cascade-asym");
-  assert.equal(autoMode(40_000, 100), "int8", "a larger k keeps more candidates");
+Deno.test("auto mode: exact when small, int8 in between, a cascade when large", () => {
+  const avx512 = "rust(avx512+vnni+vpopcntdq)";
+  assert.equal(autoMode(1000, 10, avx512), "exact");
+  assert.equal(autoMode(10_000, 10, avx512), "int8");
+  assert.equal(autoMode(1_000_000, 10, avx512), "cascade-asym");
+  assert.equal(autoMode(1_000_000, 10, "rust(avx2)"), "cascade", "no SIMD asymmetric score");
+  assert.equal(autoMode(1_000_000, 10, "ts"), "cascade");
+  assert.equal(autoMode(40_000, 100, avx512), "int8", "a larger k keeps more candidates");
 });
