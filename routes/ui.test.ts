@@ -29,6 +29,14 @@ Deno.test("ui: modules and styles are served with their types", async () => {
   assert.match(css.headers.get("content-type")!, /^text\/css/);
 });
 
+Deno.test("ui: gzipped for clients that accept it", async () => {
+  const plain = await app.request("/ui/js/i18n.js");
+  const gz = await app.request("/ui/js/i18n.js", { headers: { "accept-encoding": "gzip, br" } });
+  assert.equal(gz.headers.get("content-encoding"), "gzip");
+  const unzipped = await new Response(gz.body!.pipeThrough(new DecompressionStream("gzip"))).text();
+  assert.equal(unzipped, await plain.text());
+});
+
 Deno.test("ui: an unchanged file answers 304 to its ETag", async () => {
   const first = await app.request("/ui/js/main.js");
   const etag = first.headers.get("etag")!;

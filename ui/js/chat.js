@@ -95,6 +95,17 @@ async function ask(message) {
   }
 }
 
+/** Relabels the messages on screen after a language switch. */
+export function renderChatLabels() {
+  const s = t();
+  for (const el of els.messages.querySelectorAll(".message .who")) {
+    el.textContent = el.parentElement.classList.contains("user") ? s.you : s.assistant;
+  }
+  for (const el of els.messages.querySelectorAll(".sources-box summary")) {
+    el.textContent = s.sources;
+  }
+}
+
 function bubble(role, text) {
   const s = t();
   return h(

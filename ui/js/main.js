@@ -1,10 +1,10 @@
 /** Wires the page: language, API key, documents, conversations, chat, memory panel. */
 import { apiKey, setApiKey } from "./api.js";
-import { initChat, openConversation } from "./chat.js";
+import { initChat, openConversation, renderChatLabels } from "./chat.js";
 import { initConversations, refreshConversations, renderConversations } from "./conversations.js";
 import { initDocuments, refreshDocuments, renderDocuments } from "./documents.js";
 import { apply, language, setLanguage, t } from "./i18n.js";
-import { initMemory } from "./memory.js";
+import { initMemory, refreshMemory } from "./memory.js";
 
 const $ = (id) => document.getElementById(id);
 const status = $("status");
@@ -16,6 +16,7 @@ $("language").addEventListener("change", (e) => {
   setLanguage(e.target.value);
   renderDocuments();
   renderConversations();
+  renderChatLabels();
 });
 
 $("key-input").value = apiKey();
@@ -35,7 +36,10 @@ initChat({
   dialog: $("page-dialog"),
   pageTitle: $("page-title"),
   pageText: $("page-text"),
-}, (id) => refreshConversations(id).catch(() => {}));
+}, (id) => {
+  refreshMemory();
+  refreshConversations(id).catch(() => {});
+});
 
 initMemory({ meter: $("rss"), label: $("rss-label"), table: $("kernels") });
 

@@ -31,7 +31,7 @@ export function kernelMedians(samples) {
   const series = new Map();
   for (const s of samples) {
     if (s.name !== "ligero_kernel_call_duration_seconds_bucket") continue;
-    const key = `${s.labels.kernel}.${s.labels.op} (${s.labels.impl})`;
+    const key = `${s.labels.kernel}.${s.labels.op}\n${s.labels.impl}`;
     if (!series.has(key)) series.set(key, []);
     const le = s.labels.le === "+Inf" ? Infinity : Number(s.labels.le);
     series.get(key).push({ le, count: s.value });
@@ -42,9 +42,10 @@ export function kernelMedians(samples) {
     const total = buckets.at(-1).count;
     if (total === 0) continue;
     const half = buckets.find((b) => b.count >= total / 2);
-    rows.push({ key, calls: total, p50: half.le });
+    const [op, impl] = key.split("\n");
+    rows.push({ op, impl, calls: total, p50: half.le });
   }
-  return rows.sort((a, b) => a.key.localeCompare(b.key));
+  return rows.sort((a, b) => a.op.localeCompare(b.op));
 }
 
 function duration(seconds) {
@@ -52,8 +53,15 @@ function duration(seconds) {
   return seconds < 1 ? `≤ ${Math.round(seconds * 1000 * 10) / 10} ms` : `≤ ${seconds} s`;
 }
 
+let update = () => {};
+
+/** Reads /metrics now, e.g. right after an answer, instead of at the next tick. */
+export function refreshMemory() {
+  update();
+}
+
 export function initMemory({ meter, label, table }) {
-  const update = async () => {
+  update = async () => {
     try {
       const res = await fetch("/metrics");
       const samples = parseMetrics(await res.text());
@@ -69,7 +77,8 @@ export function initMemory({ meter, label, table }) {
           h(
             "tr",
             {},
-            h("th", { scope: "row" }, r.key),
+            // a line may break after the dot, never inside a name
+            h("th", { scope: "row" }, r.op.replace(".", ".\u200b"), h("small", {}, r.impl)),
             h("td", {}, String(r.calls)),
             h("td", {}, duration(r.p50)),
           )
