@@ -42,17 +42,17 @@ export function parseArgs(argv: string[]): Args {
   return args;
 }
 
-function kernel(engine: Args["engine"]): PdfKernel {
+async function kernel(engine: Args["engine"]): Promise<PdfKernel> {
   const config = {
     kernels: { libraryDir: Deno.env.get("LIGERO_KERNELS__LIBRARY_DIR") ?? "" },
   } as Config;
-  if (engine === "unpdf") return pdfImplementations.unpdf();
+  if (engine === "unpdf") return await pdfImplementations.unpdf();
   try {
     return pdfImplementations.rust(config);
   } catch (e) {
     if (engine === "rust" || !(e instanceof KernelMissingError)) throw e;
     console.error(`extract: ${e.message}; using unpdf`);
-    return pdfImplementations.unpdf();
+    return await pdfImplementations.unpdf();
   }
 }
 
@@ -64,7 +64,7 @@ async function main(argv: string[]): Promise<number> {
     console.error(`extract: ${(e as Error).message}\n${USAGE}`);
     return 2;
   }
-  const pdf = kernel(args.engine);
+  const pdf = await kernel(args.engine);
   const encoder = new TextEncoder();
   try {
     const doc = await pdf.open(await Deno.readFile(args.file));
