@@ -102,6 +102,7 @@ pub fn select(features: Features) -> Kernels {
             k = Kernels {
                 dot_f32: dot_f32::avx2,
                 dot_i8: dot_i8::avx2,
+                sign_dot: sign_dot::avx2,
                 info: "avx2",
                 ..k
             };

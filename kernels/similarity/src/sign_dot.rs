@@ -22,11 +22,54 @@ pub unsafe fn serial(codes: &[u64], query: &[i8], out: &mut [i32]) {
 }
 
 #[cfg(target_arch = "x86_64")]
-pub use x86::avx512_vnni;
+pub use x86::{avx2, avx512_vnni};
 
 #[cfg(target_arch = "x86_64")]
 mod x86 {
     use std::arch::x86_64::*;
+
+    /// Per 32 dimensions: the row's 32 bits spread to a byte mask (`vpshufb` puts byte j/8 of
+    /// the word in byte j, a per-byte bit test makes it 0x00/0xFF), the selected query bytes
+    /// summed with `vpmaddubsw` against ones (|sum of a pair| ≤ 254, no saturation) and
+    /// `vpmaddwd` into i32 lanes. The tail takes the scalar route.
+    ///
+    /// # Safety
+    /// The CPU must support AVX2.
+    #[target_feature(enable = "avx2")]
+    pub unsafe fn avx2(codes: &[u64], query: &[i8], out: &mut [i32]) {
+        let len = query.len();
+        let words = len.div_ceil(64);
+        let full = len / 32;
+        let spread = _mm256_setr_epi8(
+            0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3,
+            3, 3, 3,
+        );
+        let bit = _mm256_set1_epi64x(0x8040_2010_0804_0201u64 as i64);
+        let ones8 = _mm256_set1_epi8(1);
+        let ones16 = _mm256_set1_epi16(1);
+        for (o, row) in out.iter_mut().zip(codes.chunks_exact(words)) {
+            let mut acc = _mm256_setzero_si256();
+            for c in 0..full {
+                let half = (row[c / 2] >> (32 * (c % 2))) as u32;
+                let bytes = _mm256_shuffle_epi8(_mm256_set1_epi32(half as i32), spread);
+                let mask = _mm256_cmpeq_epi8(_mm256_and_si256(bytes, bit), bit);
+                let q = _mm256_loadu_si256(query.as_ptr().add(32 * c).cast());
+                let pairs = _mm256_maddubs_epi16(ones8, _mm256_and_si256(mask, q));
+                acc = _mm256_add_epi32(acc, _mm256_madd_epi16(pairs, ones16));
+            }
+            let half = _mm_add_epi32(
+                _mm256_castsi256_si128(acc),
+                _mm256_extracti128_si256(acc, 1),
+            );
+            let quarter = _mm_add_epi32(half, _mm_shuffle_epi32(half, 0b01_00_11_10));
+            let one = _mm_add_epi32(quarter, _mm_shuffle_epi32(quarter, 0b00_00_00_01));
+            let mut sum = _mm_cvtsi128_si32(one);
+            for i in 32 * full..len {
+                sum += query[i] as i32 & -(((row[i / 64] >> (i % 64)) & 1) as i32);
+            }
+            *o = sum;
+        }
+    }
 
     /// Per 64 dimensions: the row's word is a byte mask selecting query bytes, and `vpdpbusd`
     /// against ones sums them into i32 lanes.
