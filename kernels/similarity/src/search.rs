@@ -32,7 +32,8 @@ pub enum Mode {
     CascadeAsym,
 }
 
-/// How many candidates each approximate stage passes on; 0 picks the measured default.
+/// How many candidates each approximate stage passes on (`sim_search` maps 0 to the defaults
+/// below) and how many threads the first stage may use.
 #[derive(Clone, Copy, Debug)]
 pub struct Plan {
     pub k: usize,
@@ -52,8 +53,8 @@ pub fn default_narrow(k: usize) -> usize {
 
 /// Rows kept by the binary stage. On the clustered corpus model (`synthetic`, ~3 000 rows
 /// per topic) recall@10 needed 2 000 at both 100k and 1M rows and reached 1.0 at 4 000; what
-/// matters is how many rows crowd the query's neighbourhood, not n. Re-check on real
-/// embeddings (docs/similarity.md).
+/// matters is how many rows crowd the query's neighbourhood, not n. Real MiniLM chunks needed
+/// about 4× fewer than the model at equal size (bench/similarity-real.ts, docs/similarity.md).
 pub fn default_wide(k: usize) -> usize {
     (100 * k).max(4000)
 }
