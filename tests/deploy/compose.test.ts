@@ -95,6 +95,46 @@ Deno.test("compose: the scale profile adds a second replica and a small proxy", 
   assert.ok(limit(services.proxy) <= 32 * MiB, "proxy limit above 32 MiB");
 });
 
+Deno.test("compose: the monitoring profile adds Prometheus and Grafana, each limited", async () => {
+  const { services } = await resolved("monitoring");
+  assert.deepEqual(Object.keys(services).sort(), ["app", "grafana", "postgres", "prometheus"]);
+  for (const name of ["prometheus", "grafana"]) {
+    assert.ok(limit(services[name]) <= 192 * MiB, `${name} limit`);
+  }
+});
+
+Deno.test("grafana dashboard: every panel queries a metric the server exports", async () => {
+  const dashboard = JSON.parse(await Deno.readTextFile(`${ROOT}deploy/grafana/ligero.json`));
+  const exported = new Set<string>();
+  for await (const file of walk(ROOT, /\.ts$/)) {
+    const text = await Deno.readTextFile(file);
+    for (const m of text.matchAll(/new (?:Counter|Gauge|Histogram)\(\s*"(\w+)"/g)) {
+      exported.add(m[1]);
+    }
+    for (const m of text.matchAll(/gauge\(\s*"(\w+)"/g)) exported.add(m[1]);
+  }
+  assert.ok(exported.has("process_resident_memory_bytes"), "the metric scan found nothing");
+  for (const panel of dashboard.panels) {
+    for (const target of panel.targets) {
+      for (const [name] of target.expr.matchAll(/\b(?:ligero|process)_\w+/g)) {
+        const base = name.replace(/_(bucket|sum|count)$/, "");
+        assert.ok(exported.has(base), `${panel.title}: ${name} is not exported`);
+      }
+    }
+  }
+});
+
+async function* walk(dir: string, match: RegExp): AsyncGenerator<string> {
+  for await (const entry of Deno.readDir(dir)) {
+    if (entry.name.startsWith(".") || ["node_modules", "target", "data"].includes(entry.name)) {
+      continue;
+    }
+    const path = `${dir}${dir.endsWith("/") ? "" : "/"}${entry.name}`;
+    if (entry.isDirectory) yield* walk(path, match);
+    else if (match.test(entry.name) && !entry.name.endsWith(".test.ts")) yield path;
+  }
+}
+
 Deno.test("compose: refuses to resolve without a database password", async () => {
   const { code, stderr } = await run("docker-compose", ["config", "-q"], { PATH: ENV.PATH });
   assert.notEqual(code, 0);
