@@ -66,6 +66,12 @@ export default async function run(): Promise<void> {
       for (const wide of WIDES) cells.push(await recall({ mode, wide, narrow: 20 }));
       console.log(`| ${name} | ${mode} | ${cells.join(" | ")} |`);
     }
+    // the same Hamming cascade with sign bits taken around the store's mean
+    store.codes!.center = mean(vectors);
+    kernel.encode(vectors, DIMS, store.codes!);
+    const centered = [];
+    for (const wide of WIDES) centered.push(await recall({ mode: "cascade", wide, narrow: 20 }));
+    console.log(`| ${name} | cascade, centered bits | ${centered.join(" | ")} |`);
     const int8 = [];
     for (const narrow of [10, 20, 40]) {
       int8.push(`narrow ${narrow}: ${await recall({ mode: "int8", narrow })}`);
@@ -73,6 +79,13 @@ export default async function run(): Promise<void> {
     console.log(`| ${name} | int8 | ${int8.join(", ")} |${" |".repeat(WIDES.length - 1)}`);
   }
   kernel.close();
+}
+
+function mean(vectors: Float32Array): Float32Array {
+  const out = new Float32Array(DIMS);
+  const n = vectors.length / DIMS;
+  for (let i = 0; i < vectors.length; i++) out[i % DIMS] += vectors[i] / n;
+  return out;
 }
 
 function readVectors(path: string): Float32Array {
