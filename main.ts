@@ -8,6 +8,7 @@ import { IndexSnapshot } from "./search/index-snapshot.ts";
 import { IndexSync } from "./search/index-sync.ts";
 import { SearchService } from "./search/service.ts";
 import { buildPlugins, PluginError } from "./plugins/registry.ts";
+import { openPgvector } from "./plugins/store/index.ts";
 import { StoreError } from "./plugins/store/types.ts";
 import { KernelMissingError } from "./kernels/ffi.ts";
 import { createApp } from "./server/app.ts";
@@ -26,12 +27,14 @@ async function main(): Promise<void> {
   }
 
   const { modelId, dims } = embeddings;
+  const pgvector = await openPgvector(config, modelId, dims);
   const index = new IndexSync(store, similarity, modelId, dims, {
     // a shared store: a restart resumes from the change sequence it had reached
-    snapshot: store.changes
+    snapshot: store.changes && !pgvector
       ? new IndexSnapshot(`${config.store.dataDir}/index`, modelId, dims)
       : undefined,
     pollMs: config.store.changePollMs,
+    pgvector,
   });
   const resumedFrom = await index.start();
   log.info("vector index loaded", {
@@ -91,6 +94,7 @@ async function main(): Promise<void> {
   await server.finished;
   documents.stop();
   await index.stop();
+  await pgvector?.close();
   governor.close();
   await store.close();
 }

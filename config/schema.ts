@@ -82,6 +82,10 @@ export const configSchema = z.object({
     /** Heavy requests are shed above this fraction of the ceiling. */
     shedAt: z.number().gt(0).max(1).default(0.9),
     sampleMs: z.number().int().min(10).max(10_000).default(250),
+    /** Heavy requests (uploads, chat, embeddings) run at once; more wait in a queue. */
+    heavyConcurrency: z.number().int().min(1).max(256).default(2),
+    /** Heavy requests that may wait for a slot; beyond it they get 503 server_busy. */
+    heavyQueue: z.number().int().min(0).max(10_000).default(16),
   }).strict().prefault({}),
   limits: z.object({
     uploadBytes: bytes.default(50 * 1024 * 1024),
@@ -94,6 +98,9 @@ export const configSchema = z.object({
     poolSize: z.number().int().min(1).max(100).default(5),
     /** Shared PostgreSQL: how often the vector index looks for changes NOTIFY did not announce. */
     changePollMs: z.number().int().min(50).max(60_000).default(1000),
+    /** Where vector queries run: "memory" (the in-process index, every instance holds every
+     * vector) or "pgvector" (an HNSW index in PostgreSQL; needs the `vector` extension). */
+    vectorSearch: z.enum(["memory", "pgvector"]).default("memory"),
   }).strict().prefault({}),
   embeddings: z.object({
     /** A model of plugins/embeddings/models.ts, fetched into .cache/models/ by prepare. */

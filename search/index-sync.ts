@@ -10,11 +10,15 @@
  * changes name, then applies "ready" and "removed". NOTIFY wakes a round at once; a poll every
  * `pollMs` covers notifications missed while the listening connection was down. A local
  * snapshot (index-snapshot.ts) lets a restart resume from the sequence it had reached.
+ *
+ * With `pgvector` the vectors stay in the database (an HNSW index): rounds copy new vectors
+ * into it instead of into memory, and searches go there.
  */
 import type { Store, VectorBatch } from "../plugins/store/types.ts";
 import { VectorIndex } from "./vector-index.ts";
 import type { SimilarityKernel } from "../plugins/similarity/types.ts";
 import type { IndexSnapshot } from "./index-snapshot.ts";
+import type { PgvectorSearch } from "../plugins/store/postgres-pgvector.ts";
 import { log } from "../server/log.ts";
 import { Gauge, metrics } from "../server/metrics.ts";
 
@@ -41,6 +45,8 @@ export interface IndexSyncOptions {
   snapshot?: IndexSnapshot;
   /** How often to look for changes a notification did not announce. */
   pollMs?: number;
+  /** Search the database's HNSW index instead of holding the vectors in memory. */
+  pgvector?: PgvectorSearch;
 }
 
 export class IndexSync {
@@ -163,6 +169,12 @@ export class IndexSync {
 
   /** Streams every vector after the last one held, up to chunk id `upTo`. */
   async #stream(upTo: number): Promise<void> {
+    const { pgvector } = this.options;
+    if (pgvector) {
+      await pgvector.sync();
+      this.#lastChunkId = upTo === Infinity ? this.#lastChunkId : upTo;
+      return;
+    }
     for await (
       const batch of this.store.streamVectors(this.model, STREAM_BATCH, this.#lastChunkId)
     ) {
@@ -230,6 +242,8 @@ export class IndexSync {
     ownerId: string,
     documentIds?: string[],
   ): Promise<VectorHit[]> {
+    // the database filters by owner and readiness itself
+    if (this.options.pgvector) return this.options.pgvector.search(query, k, ownerId, documentIds);
     const owner = this.#ownerIds.lookup(ownerId);
     if (owner === undefined) return [];
     let allowed: number[] | undefined;

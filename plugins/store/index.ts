@@ -4,7 +4,8 @@
  */
 import type { Config } from "../../config/schema.ts";
 import { SqliteStore } from "./sqlite.ts";
-import type { Store } from "./types.ts";
+import type { PgvectorSearch } from "./postgres-pgvector.ts";
+import { type Store, StoreError } from "./types.ts";
 
 export const storeImplementations = {
   sqlite: (config: Config): Promise<Store> =>
@@ -15,6 +16,23 @@ export const storeImplementations = {
     return await PostgresStore.open(config.store.databaseUrl, config.store.poolSize);
   },
 };
+
+/**
+ * The pgvector similarity plugin when `store.vectorSearch` is "pgvector" (PostgreSQL with the
+ * `vector` extension); undefined for the in-process index.
+ */
+export async function openPgvector(
+  config: Config,
+  model: string,
+  dims: number,
+): Promise<PgvectorSearch | undefined> {
+  if (config.store.vectorSearch !== "pgvector") return undefined;
+  if (!config.store.databaseUrl) {
+    throw new StoreError('store.vectorSearch "pgvector" needs PostgreSQL (set DATABASE_URL)');
+  }
+  const { PgvectorSearch } = await import("./postgres-pgvector.ts");
+  return await PgvectorSearch.open(config.store.databaseUrl, model, dims);
+}
 
 /** Opens the configured store and applies its migrations. */
 export function openStore(config: Config): Promise<Store> {
