@@ -161,10 +161,14 @@ export const configSchema = z.object({
   retrieval: z.object({
     /** Candidates taken from each list (vector, full text) before fusion. */
     candidates: z.number().int().min(1).max(1000).default(50),
-    /** Reciprocal Rank Fusion constant: score = Σ weight / (rrfK + rank). */
-    rrfK: z.number().min(1).max(1000).default(60),
+    /**
+     * Reciprocal Rank Fusion constant: score = Σ weight / (rrfK + rank). A small rrfK and a
+     * heavier full-text list: with the English-only default model, equal weights at rrfK 60
+     * lost to full text alone (docs/retrieval.md has the evaluation).
+     */
+    rrfK: z.number().min(1).max(1000).default(5),
     vectorWeight: z.number().min(0).max(10).default(1),
-    textWeight: z.number().min(0).max(10).default(1),
+    textWeight: z.number().min(0).max(10).default(1.5),
     maxK: z.number().int().min(1).max(1000).default(100),
   }).strict().prefault({}),
   chat: z.object({
