@@ -55,18 +55,29 @@ function printIngest(rows: Ingested[]): void {
   console.log();
 }
 
-function fusionGrid(defaults: Fusion): Fusion[] {
-  const grid: Fusion[] = [];
-  for (const candidates of [20, 50, 100]) {
-    for (const textWeight of [1, 1.5, 2, 3]) {
-      grid.push({ ...defaults, vectorWeight: 1, textWeight, candidates });
-    }
+interface Setting {
+  fusion: Fusion;
+  /**
+   * false: Spanish questions skip the vector list, as a service that routes queries in a
+   * language the English-only model does not cover to full text alone would do.
+   */
+  spanishVectors: boolean;
+}
+
+function fusionGrid(defaults: Fusion): Setting[] {
+  const grid: Setting[] = [];
+  const add = (f: Partial<Fusion>, spanishVectors = true) =>
+    grid.push({ fusion: { ...defaults, ...f }, spanishVectors });
+  for (const rrfK of [5, 10, 60]) {
+    for (const textWeight of [1, 1.5, 2, 3]) add({ vectorWeight: 1, textWeight, rrfK });
   }
-  for (const rrfK of [10, 30]) grid.push({ ...defaults, vectorWeight: 1, textWeight: 2, rrfK });
+  for (const candidates of [20, 100]) add({ candidates });
+  add({}, false);
+  add({ rrfK: 60, textWeight: 1, vectorWeight: 1 }, false);
   return grid;
 }
 
-function printFusion(questions: Question[], lists: Lists[], docOf: (f: string) => string) {
+function printFusion(questions: Question[], lists: Lists[], docOf: (f: string) => string): Fusion {
   const { candidates, rrfK, vectorWeight, textWeight } = loadConfig().retrieval;
   const defaults = { candidates, rrfK, vectorWeight, textWeight };
   console.log(
@@ -74,21 +85,19 @@ function printFusion(questions: Question[], lists: Lists[], docOf: (f: string) =
       "search/fusion.ts; configured defaults marked *):\n",
   );
   console.log(
-    "| vector w | text w | candidates | rrfK | R@5 | MRR@5 | R@5 en | MRR@5 en | R@5 es | MRR@5 es |",
+    "| vector w | text w | candidates | rrfK | Spanish queries | R@5 | MRR@5 | R@5 en | MRR@5 en " +
+      "| R@5 es | MRR@5 es |",
   );
-  console.log("|---|---|---|---|---|---|---|---|---|---|");
-  for (const f of fusionGrid(defaults)) {
-    const ranks = questions.map((q, i) => answerRank(fuse(lists[i], f, K), docOf(q.file), q.pages));
-    const mark = JSON.stringify(f) === JSON.stringify(defaults) ? "*" : "";
-    console.log(
-      row([
-        `${f.vectorWeight}${mark}`,
-        f.textWeight,
-        f.candidates,
-        f.rrfK,
-        ...scores(questions, ranks),
-      ]),
-    );
+  console.log("|---|---|---|---|---|---|---|---|---|---|---|");
+  for (const { fusion: f, spanishVectors } of fusionGrid(defaults)) {
+    const ranks = questions.map((q, i) => {
+      const fusion = !spanishVectors && q.lang === "es" ? { ...f, vectorWeight: 0 } : f;
+      return answerRank(fuse(lists[i], fusion, K), docOf(q.file), q.pages);
+    });
+    const mark = spanishVectors && JSON.stringify(f) === JSON.stringify(defaults) ? "*" : "";
+    const spanish = spanishVectors ? "both lists" : "text only";
+    const cells = [`${f.vectorWeight}${mark}`, f.textWeight, f.candidates, f.rrfK, spanish];
+    console.log(row([...cells, ...scores(questions, ranks)]));
   }
   console.log();
   return defaults;
