@@ -20,6 +20,9 @@ pub struct Document {
     xref: Xref,
     cache: Vec<OnceLock<Arc<Object>>>,
     streams: Mutex<HashMap<u32, Arc<OnceLock<()>>>>,
+    /// Where a scan of the file found each object: built the first time an xref offset
+    /// turns out wrong, so one bad entry costs one scan, not the document.
+    scanned: OnceLock<Xref>,
     crypt: Option<Crypt>,
     encrypt_ref: Option<u32>,
     pub pages: Vec<Page>,
@@ -88,6 +91,7 @@ impl Document {
             xref,
             cache,
             streams: Mutex::new(HashMap::new()),
+            scanned: OnceLock::new(),
             crypt: None,
             encrypt_ref: None,
             pages: Vec::new(),
@@ -193,12 +197,21 @@ impl Document {
     }
 
     fn read_at(&self, num: u32, pos: usize) -> Object {
-        let Some((n, gen, obj)) = parse_indirect(&self.data, pos) else {
+        let found = parse_indirect(&self.data, pos)
+            .filter(|&(n, _, _)| n == num)
+            .or_else(|| {
+                let Entry::At(p) = self
+                    .scanned
+                    .get_or_init(|| recover::scan(&self.data))
+                    .get(num)
+                else {
+                    return None;
+                };
+                parse_indirect(&self.data, p).filter(|&(n, _, _)| n == num)
+            });
+        let Some((_, gen, obj)) = found else {
             return Object::Null;
         };
-        if n != num {
-            return Object::Null;
-        }
         match &self.crypt {
             Some(c) if Some(num) != self.encrypt_ref => decrypt_object(c, num, gen, obj, 0),
             _ => obj,

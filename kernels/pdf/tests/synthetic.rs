@@ -81,3 +81,14 @@ fn a_zip_bomb_is_refused_not_inflated() {
     let h = pdf::open(bytes).expect("opens");
     assert_eq!(h.extractor().page_text(0).unwrap(), "");
 }
+
+#[test]
+fn one_wrong_xref_offset_is_found_by_a_scan() {
+    let mut bytes = support::one_page(HELLO);
+    // point object 4 (the content stream) at object 3
+    let xref = bytes.windows(6).position(|w| w == b"\nxref\n").unwrap() + 1;
+    let rows: Vec<usize> = (0..6).map(|i| xref + 9 + 20 + i * 20).collect();
+    let third: Vec<u8> = bytes[rows[2]..rows[2] + 10].to_vec();
+    bytes[rows[3]..rows[3] + 10].copy_from_slice(&third);
+    assert_eq!(text(bytes), "Hello World again\nnext line\n");
+}
