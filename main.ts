@@ -5,6 +5,7 @@ import { ConfigError, loadConfig } from "./config/load.ts";
 import { DocumentService } from "./documents/service.ts";
 import { sourceStoreFor } from "./documents/source-store.ts";
 import { IndexSnapshot } from "./search/index-snapshot.ts";
+import { claimSnapshotSlot } from "./search/snapshot-slot.ts";
 import { IndexSync } from "./search/index-sync.ts";
 import { SearchService } from "./search/service.ts";
 import { buildPlugins, PluginError } from "./plugins/registry.ts";
@@ -28,11 +29,12 @@ async function main(): Promise<void> {
 
   const { modelId, dims } = embeddings;
   const pgvector = await openPgvector(config, modelId, dims);
+  // a shared store: a restart resumes from the change sequence it had reached
+  const slot = store.changes && !pgvector
+    ? await claimSnapshotSlot(`${config.store.dataDir}/index`)
+    : null;
   const index = new IndexSync(store, similarity, modelId, dims, {
-    // a shared store: a restart resumes from the change sequence it had reached
-    snapshot: store.changes && !pgvector
-      ? new IndexSnapshot(`${config.store.dataDir}/index`, modelId, dims)
-      : undefined,
+    snapshot: slot ? new IndexSnapshot(slot.dir, modelId, dims) : undefined,
     pollMs: config.store.changePollMs,
     pgvector,
   });
@@ -95,6 +97,7 @@ async function main(): Promise<void> {
   documents.stop();
   await index.stop();
   await pgvector?.close();
+  await slot?.release();
   governor.close();
   await store.close();
 }
