@@ -32,7 +32,15 @@ COPY --from=deno /deno /usr/local/bin/deno
 ENV DENO_DIR=/deno-dir
 WORKDIR /app
 COPY . .
-RUN deno install --entrypoint main.ts
+# The lock pins every package the repository uses, 600 MB of them with the embeddings twin's
+# onnxruntime and the test and benchmark tools. The image runs the Rust kernels, so those
+# imports are dropped first; deno then prunes the lock to what main.ts reaches (22 MB) and
+# still checks each package against the integrity hash the lock had for it.
+RUN deno eval 'const c = JSON.parse(Deno.readTextFileSync("deno.json")); \
+      for (const k of ["@huggingface/transformers", "playwright-core", "openai", "usearch", \
+        "simsimd"]) delete c.imports[k]; \
+      Deno.writeTextFileSync("deno.json", JSON.stringify(c, null, 2));' \
+    && deno cache main.ts
 
 FROM debian:bookworm-slim
 # ca-certificates: remote LLM providers over TLS; nothing else is installed
@@ -51,12 +59,13 @@ ENV DENO_DIR=/deno-dir \
     LIGERO_SERVER__HOST=0.0.0.0 \
     LIGERO_SERVER__PORT=8080 \
     LIGERO_STORE__DATA_DIR=/data \
-    LIGERO_MEMORY__CEILING=auto
+    LIGERO_MEMORY__CEILING=auto \
+    LIGERO_KERNELS__EMBEDDINGS=rust
 USER ligero
 VOLUME /data
 EXPOSE 8080
 # bash's /dev/tcp instead of curl or a second deno: the probe costs no memory in the cgroup
 HEALTHCHECK --interval=15s --timeout=3s --start-period=60s --retries=3 \
   CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/8080 && printf 'GET /ready HTTP/1.0\\r\\n\\r\\n' >&3 && head -n1 <&3 | grep -q ' 200 '"]
-CMD ["deno", "run", "--cached-only", "--allow-net", "--allow-read", "--allow-write", \
+CMD ["deno", "run", "--cached-only", "--frozen", "--allow-net", "--allow-read", "--allow-write", \
      "--allow-env", "--allow-ffi", "--allow-sys", "main.ts"]
