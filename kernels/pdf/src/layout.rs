@@ -89,10 +89,15 @@ fn split_lines<'a, 'b>(glyphs: &'b [(Glyph, &'a str)]) -> Vec<&'b [(Glyph, &'a s
     lines
 }
 
-fn overlap(a: &Glyph, b: &Glyph) -> bool {
+/// How much of the narrower glyph the two share along the baseline (0 to 1).
+fn shared(a: &Glyph, b: &Glyph) -> f64 {
     let (lo, hi) = (a.u.max(b.u), a.end.min(b.end));
     let narrow = (a.end - a.u).min(b.end - b.u).max(0.01);
-    hi - lo > 0.3 * narrow
+    ((hi - lo) / narrow).max(0.0)
+}
+
+fn overlap(a: &Glyph, b: &Glyph) -> bool {
+    shared(a, b) > 0.3
 }
 
 fn ltr_line(line: &[(Glyph, &str)]) -> String {
@@ -109,7 +114,9 @@ fn ltr_line(line: &[(Glyph, &str)]) -> String {
                 continue; // the same glyph drawn twice (fake bold, shadows)
             }
             if let Some(mark) = accents::combining(t) {
-                if overlap(&p, &g) {
+                // the letter under the accent: the previous glyph unless the next sits better
+                let next_share = line.get(i).map_or(0.0, |(n, _)| shared(&g, n));
+                if overlap(&p, &g) && shared(&p, &g) >= next_share {
                     // accent drawn after its letter
                     let base = out.pop().map(String::from).unwrap_or_default();
                     accents::push_accented(&mut out, &base, mark);
@@ -175,6 +182,30 @@ mod tests {
         l.push(g(0.0, 88.0), "d"); // next baseline
         l.push(g(0.0, 88.0), "d"); // drawn twice
         assert_eq!(l.finish(), "ab c\nd\n");
+    }
+
+    #[test]
+    fn an_accent_goes_on_the_letter_it_covers() {
+        let mut l = Layout::default();
+        l.push(g(0.0, 0.0), "l");
+        l.push(
+            Glyph {
+                u: 3.5,
+                end: 8.5,
+                ..g(0.0, 0.0)
+            },
+            "´",
+        ); // over the ı mostly
+        l.push(
+            Glyph {
+                u: 4.5,
+                end: 7.5,
+                ..g(0.0, 0.0)
+            },
+            "ı",
+        );
+        l.push(g(7.5, 0.0), "n");
+        assert_eq!(l.finish(), "lín\n");
     }
 
     #[test]
