@@ -38,6 +38,37 @@ const SEARCH_PARAMETERS = [
   "usize", // err_cap
 ] as const;
 
+/**
+ * The nonblocking call takes its inputs as raw pointers: Deno refuses resizable ArrayBuffers
+ * (the vector index's columns) as "buffer" arguments of nonblocking calls. The arrays stay
+ * alive because the caller holds them until the promise settles (`search` keeps them too).
+ */
+const SEARCH_PARAMETERS_ASYNC = [
+  "u32", // mode
+  "pointer", // store
+  "usize", // store_len
+  "pointer", // int8
+  "pointer", // scales
+  "pointer", // bits
+  "pointer", // center
+  "usize", // dims
+  "pointer", // query
+  "usize", // query_len
+  "usize", // k
+  "usize", // wide
+  "usize", // narrow
+  "pointer", // owners
+  "u32", // owner
+  "pointer", // allow
+  "usize", // allow_len
+  "pointer", // out_rows
+  "pointer", // out_scores
+  "usize", // out_cap
+  "pointer", // out_found
+  "pointer", // err
+  "usize", // err_cap
+] as const;
+
 const symbols = {
   // i32 sim_dot_f32(const f32* a, const f32* b, usize len, f32* out, u8* err, usize err_cap)
   sim_dot_f32: {
@@ -74,7 +105,7 @@ const symbols = {
   // the same function for scans of ≥ ~1 ms, on a worker thread
   sim_search_async: {
     name: "sim_search",
-    parameters: SEARCH_PARAMETERS,
+    parameters: SEARCH_PARAMETERS_ASYNC,
     result: "i32",
     nonblocking: true,
   },
@@ -118,7 +149,7 @@ export class RustSimilarity implements SimilarityKernel {
     const [err, cap] = this.#lib.syncErrorBuffer();
     this.#lib.check(
       this.#lib.symbols.sim_search(
-        ...this.#args(0, { vectors: store, dims }, query, take, {}, out, err, cap),
+        ...this.#args(asBuffer, 0, { vectors: store, dims }, query, take, {}, out, err, cap),
       ),
     );
     return finish(out);
@@ -157,15 +188,19 @@ export class RustSimilarity implements SimilarityKernel {
     const n = checkSearchArgs(store, query, k, options);
     const mode = options.mode ?? "exact";
     const out = this.#outputs(Math.min(k, n));
+    const take = out.rows.length;
     if (scanBytes(mode, n, store.dims) < NONBLOCKING_BYTES) {
       const [err, cap] = this.#lib.syncErrorBuffer();
-      const args = this.#args(MODES[mode], store, query, out.rows.length, options, out, err, cap);
+      const args = this.#args(asBuffer, MODES[mode], store, query, take, options, out, err, cap);
       this.#lib.check(this.#lib.symbols.sim_search(...args));
       return finish(out);
     }
     const [err, cap] = KernelLibrary.errorBuffer();
-    const args = this.#args(MODES[mode], store, query, out.rows.length, options, out, err, cap);
-    this.#lib.check(await this.#lib.symbols.sim_search_async(...args), err);
+    const args = this.#args(asPointer, MODES[mode], store, query, take, options, out, err, cap);
+    const status = await this.#lib.symbols.sim_search_async(...args);
+    // the pointers' arrays must outlive the call: these references reach past the await
+    keepAlive(store, query, options, out, err);
+    this.#lib.check(status, err);
     return finish(out);
   }
 
@@ -177,7 +212,9 @@ export class RustSimilarity implements SimilarityKernel {
     };
   }
 
-  #args(
+  /** sim_search's arguments, every array passed through `as` (itself, or its pointer). */
+  #args<T>(
+    as: (array: ArrayBufferView | null) => T,
     mode: number,
     store: StoreView,
     query: Float32Array,
@@ -191,27 +228,27 @@ export class RustSimilarity implements SimilarityKernel {
     const filtered = options.owner !== undefined;
     return [
       mode,
-      store.vectors,
+      as(store.vectors),
       BigInt(store.vectors.length),
-      codes?.int8 ?? null,
-      codes?.scales ?? null,
-      codes?.bits ?? null,
-      codes?.center ?? null,
+      as(codes?.int8 ?? null),
+      as(codes?.scales ?? null),
+      as(codes?.bits ?? null),
+      as(codes?.center ?? null),
       BigInt(store.dims),
-      query,
+      as(query),
       BigInt(query.length),
       BigInt(k),
       BigInt(options.wide ?? 0),
       BigInt(options.narrow ?? 0),
-      filtered ? store.owners ?? null : null,
+      as(filtered ? store.owners ?? null : null),
       filtered ? options.owner! >>> 0 : 0,
-      options.allow ?? null,
+      as(options.allow ?? null),
       BigInt(options.allow?.length ?? 0),
-      out.rows,
-      out.scores,
+      as(out.rows),
+      as(out.scores),
       BigInt(out.rows.length),
-      out.found,
-      err,
+      as(out.found),
+      as(err),
       errCap,
     ] as const;
   }
@@ -224,6 +261,17 @@ export class RustSimilarity implements SimilarityKernel {
   close(): void {
     this.#lib.close();
   }
+}
+
+const asBuffer = (array: ArrayBufferView | null): ArrayBufferView | null => array;
+const asPointer = (array: ArrayBufferView | null): Deno.PointerValue =>
+  array === null || array.byteLength === 0 ? null : Deno.UnsafePointer.of(array);
+
+const pinned: unknown[][] = [];
+/** Makes its arguments reachable at this point of the caller, whatever the optimizer does. */
+function keepAlive(...values: unknown[]): void {
+  pinned.push(values);
+  pinned.pop();
 }
 
 interface Outputs {
