@@ -120,6 +120,12 @@ for (const [name, make] of KERNELS) {
   test("bad calls throw", async () => {
     const index = filled(make, 3);
     assert.throws(() => index.add(1, 0, 0, new Float32Array(3)), /vectors has 3 floats/);
+    const bad = axis(5);
+    bad[2] = NaN;
+    assert.throws(() => index.add(77, 0, 0, bad), /not finite/);
+    assert.equal(index.size, 3, "a refused batch leaves no row behind");
+    index.add(78, 0, 0, axis(7));
+    assert.deepEqual((await index.search(axis(7), 1)).map((h) => h.chunkId), [78]);
     assert.throws(
       () => index.addMany([1, 2], [0], [0, 0], new Float32Array(64)),
       /differ in length/,

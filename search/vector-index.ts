@@ -116,7 +116,10 @@ export class VectorIndex {
     this.addMany([chunkId], [ownerId], [documentId], vector);
   }
 
-  /** Appends `chunkIds.length` rows; `vectors` holds them row-major. A chunk id already held is replaced. */
+  /**
+   * Appends `chunkIds.length` rows; `vectors` holds them row-major. A chunk id already held is
+   * replaced; ids must be unique within one batch.
+   */
   addMany(
     chunkIds: ArrayLike<number>,
     ownerIds: ArrayLike<number>,
@@ -138,8 +141,13 @@ export class VectorIndex {
     }
     const c = this.#columns;
     const first = c.append(count);
+    try {
+      this.#kernel.encode(vectors, this.dims, c.codesFor(first, first + count));
+    } catch (e) {
+      c.rows = first; // a batch the kernel refuses (non-finite values) leaves no trace
+      throw e;
+    }
     c.vectors.set(vectors, first * this.dims);
-    this.#kernel.encode(vectors, this.dims, c.codesFor(first, first + count));
     for (let i = 0; i < count; i++) {
       const row = first + i;
       c.chunkIds[row] = chunkIds[i];
