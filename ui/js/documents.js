@@ -82,6 +82,8 @@ async function follow(id) {
     const { document } = await json("GET", `/documents/${encodeURIComponent(id)}`);
     if (docs.has(id)) docs.set(id, document);
     render();
+    // announced once when it settles, not at every page: the list itself is not a live region
+    say(`${document.title}: ${t().status[document.status] ?? document.status}`);
   } catch (e) {
     say(t().error(e.message));
   } finally {
