@@ -86,6 +86,8 @@ export const configSchema = z.object({
     heavyConcurrency: z.number().int().min(1).max(256).default(2),
     /** Heavy requests that may wait for a slot; beyond it they get 503 server_busy. */
     heavyQueue: z.number().int().min(0).max(10_000).default(16),
+    /** Longest wait for a heavy slot before 503 server_busy: a quick no beats a timeout. */
+    heavyWaitMs: z.number().int().min(0).max(600_000).default(5000),
   }).strict().prefault({}),
   limits: z.object({
     uploadBytes: bytes.default(50 * 1024 * 1024),

@@ -43,6 +43,12 @@ const KNOWN_ERRORS: Record<string, { status: ContentfulStatusCode; code: string 
 };
 
 export function onError(err: Error, c: Context): Response {
+  // every 503 is temporary (shed, busy, store down, queue full): say when to come back
+  if (
+    err instanceof HTTPException && err.status === 503 || KNOWN_ERRORS[err.name]?.status === 503
+  ) {
+    if (!c.res.headers.has("Retry-After")) c.header("Retry-After", "2");
+  }
   if (err instanceof ApiError) {
     if (err.status >= 500) log.warn("request failed", { code: err.code, message: err.message });
     return c.json(errorBody(err.code, err.message, err.details), err.status);

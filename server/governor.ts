@@ -1,9 +1,12 @@
 /**
  * The memory governor: samples RSS on a timer and, above `shedAt × ceiling`, refuses new
  * heavy work with 503 + Retry-After so the process sheds load instead of being OOM-killed.
- * Reads, health and metrics are never shed.
+ * Shedding alone reacts only after RSS has risen, and a burst admitted between two samples
+ * can carry RSS past the ceiling (each embedding or PDF call holds tens of MB of native
+ * memory), so heavy work is also admitted a few at a time: `heavyConcurrency` run, at most
+ * `heavyQueue` wait, the rest get 503 at once. Reads, health and metrics are never shed.
  */
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { cgroupMemoryLimit } from "./cgroup.ts";
 import { ApiError } from "./errors.ts";
 import { log } from "./log.ts";
@@ -15,17 +18,29 @@ export interface GovernorOptions {
   ceiling: number | "auto";
   shedAt: number;
   sampleMs: number;
+  heavyConcurrency: number;
+  heavyQueue: number;
+  heavyWaitMs: number;
 }
 
 export class MemoryGovernor {
   ceiling = DEFAULT_CEILING;
   ceilingSource: "config" | "cgroup" | "default" = "default";
   shedAt = 0.9;
+  heavyConcurrency = 2;
+  heavyQueue = 16;
+  heavyWaitMs = 5000;
   #rss = 0;
+  #active = 0;
+  /** Each waiter takes a slot handed over by a finishing request, or gives up. */
+  readonly #waiting: ((slot: boolean) => void)[] = [];
   #shedding = false;
   #timer: ReturnType<typeof setInterval> | undefined;
   readonly #shed = metrics.register(
     new Counter("ligero_shed_requests_total", "Heavy requests refused near the memory ceiling."),
+  );
+  readonly #busy = metrics.register(
+    new Counter("ligero_busy_requests_total", "Heavy requests refused: no slot, queue full."),
   );
 
   constructor(options: GovernorOptions, private readonly readRss = () => Deno.memoryUsage().rss) {
@@ -44,6 +59,9 @@ export class MemoryGovernor {
       this.ceilingSource = "config";
     }
     this.shedAt = options.shedAt;
+    this.heavyConcurrency = options.heavyConcurrency;
+    this.heavyQueue = options.heavyQueue;
+    this.heavyWaitMs = options.heavyWaitMs;
     clearInterval(this.#timer);
     this.#timer = setInterval(() => this.sample(), options.sampleMs);
     Deno.unrefTimer(this.#timer as unknown as number);
@@ -73,24 +91,70 @@ export class MemoryGovernor {
     return this.#rss;
   }
 
-  /** Middleware for routes that allocate: 503 while above the threshold. */
+  /**
+   * Middleware for routes that allocate: 503 while above the threshold or when too many
+   * heavy requests already run and wait; otherwise runs it when a slot is free.
+   */
   heavy(): MiddlewareHandler {
-    return this.#shedWhenMemoryHigh;
+    return this.#admitHeavy;
   }
 
-  readonly #shedWhenMemoryHigh: MiddlewareHandler = async (c, next) => {
-    if (this.#shedding) {
-      this.#shed.inc({ route: c.req.routePath });
-      c.header("Retry-After", "2");
-      throw new ApiError(
-        503,
-        "memory_pressure",
-        `server is near its memory ceiling (${mib(this.#rss)} of ${mib(this.ceiling)} MiB); ` +
-          "retry shortly",
-      );
+  readonly #admitHeavy: MiddlewareHandler = async (c, next) => {
+    this.#refuseWhenMemoryHigh(c);
+    if (this.#active < this.heavyConcurrency) {
+      this.#active++;
+    } else if (this.#waiting.length < this.heavyQueue) {
+      if (!(await this.#waitForSlot())) {
+        throw this.#refuse(
+          c,
+          "server_busy",
+          `no slot for heavy work within ${this.heavyWaitMs} ms`,
+        );
+      }
+    } else {
+      throw this.#refuse(c, "server_busy", "too much heavy work is running and waiting");
     }
-    await next();
+    try {
+      // RSS may have grown while this request waited
+      this.#refuseWhenMemoryHigh(c);
+      await next();
+    } finally {
+      const waiter = this.#waiting.shift();
+      if (waiter) waiter(true);
+      else this.#active--;
+    }
   };
+
+  /** True when a finishing request handed this one its slot; false after heavyWaitMs. */
+  #waitForSlot(): Promise<boolean> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.#waiting.splice(this.#waiting.indexOf(take), 1);
+        resolve(false);
+      }, this.heavyWaitMs);
+      const take = (slot: boolean) => {
+        clearTimeout(timer);
+        resolve(slot);
+      };
+      this.#waiting.push(take);
+    });
+  }
+
+  #refuseWhenMemoryHigh(c: Context): void {
+    this.sample();
+    if (!this.#shedding) return;
+    throw this.#refuse(
+      c,
+      "memory_pressure",
+      `server is near its memory ceiling (${mib(this.#rss)} of ${mib(this.ceiling)} MiB)`,
+    );
+  }
+
+  #refuse(c: Context, code: string, why: string): ApiError {
+    (code === "server_busy" ? this.#busy : this.#shed).inc({ route: c.req.routePath });
+    c.header("Retry-After", "2");
+    return new ApiError(503, code, `${why}; retry shortly`);
+  }
 
   close(): void {
     clearInterval(this.#timer);
@@ -120,6 +184,8 @@ export class MemoryGovernor {
       "1 while heavy requests are being shed.",
       () => this.#shedding ? 1 : 0,
     );
+    gauge("ligero_heavy_running", "Heavy requests running now.", () => this.#active);
+    gauge("ligero_heavy_waiting", "Heavy requests waiting for a slot.", () => this.#waiting.length);
     gauge("ligero_heap_used_bytes", "V8 heap in use.", () => Deno.memoryUsage().heapUsed);
     gauge("ligero_heap_total_bytes", "V8 heap reserved.", () => Deno.memoryUsage().heapTotal);
     gauge(
