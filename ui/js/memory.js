@@ -9,7 +9,11 @@ const EVERY_MS = 5000;
 const SAMPLE = /^([a-z_:]+)(?:\{([^}]*)\})? (\S+)$/;
 const LABEL = /(\w+)="((?:[^"\\]|\\.)*)"/g;
 
-/** Parses the exposition text into `{name, labels, value}` samples. */
+/**
+ * Parses the exposition text into samples (label values keep their escapes).
+ * @param {string} text
+ * @returns {{ name: string, labels: Record<string, string>, value: number }[]}
+ */
 export function parseMetrics(text) {
   const out = [];
   for (const line of text.split("\n")) {
