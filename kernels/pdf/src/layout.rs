@@ -190,12 +190,12 @@ mod tests {
         l.push(g(0.0, 0.0), "l");
         l.push(
             Glyph {
-                u: 3.5,
-                end: 8.5,
+                u: 3.0,
+                end: 8.0,
                 ..g(0.0, 0.0)
             },
             "´",
-        ); // over the ı mostly
+        ); // touches the l, covers the ı
         l.push(
             Glyph {
                 u: 4.5,
