@@ -5,7 +5,8 @@
  * file and total wall time, peak RSS (GNU time's max resident set) and the corpus score
  * (shared/tools/pdfscore.py: median word / bigram F1 against pdftotext; recall of the
  * original for the truncated files). Tools that are not installed are skipped: apt
- * `poppler-utils` `mupdf-tools` `time`, pip `pypdf cryptography`.
+ * `poppler-utils` `mupdf-tools` `time`, pip `pypdf cryptography`. `PDF_BENCH_TOOLS=a,b`
+ * (names as in the table, e.g. `ours,mutool`) runs only the tools whose name starts so.
  */
 const ROOT = new URL("../", import.meta.url).pathname;
 const SHARED = new URL("../../shared/", import.meta.url).pathname;
@@ -96,8 +97,9 @@ export default async function run(): Promise<void> {
   await ensureOurs();
   const files = [...Deno.readDirSync(CORPUS)].map((e) => e.name).filter((n) => n.endsWith(".pdf"))
     .sort();
+  const only = Deno.env.get("PDF_BENCH_TOOLS")?.split(",");
   const tools: Tool[] = [];
-  for (const t of TOOLS) {
+  for (const t of TOOLS.filter((t) => !only || only.some((o) => t.name.startsWith(o)))) {
     if (await available(t)) tools.push(t);
     else console.log(`(skipped ${t.name}: not installed)`);
   }
