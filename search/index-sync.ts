@@ -21,6 +21,7 @@ import type { IndexSnapshot } from "./index-snapshot.ts";
 import type { PgvectorSearch } from "../plugins/store/postgres-pgvector.ts";
 import { log } from "../server/log.ts";
 import { Gauge, metrics } from "../server/metrics.ts";
+import { Interner } from "./interner.ts";
 
 /** Rows per batch while loading: 256 holds ~17 MiB less at 100k vectors than 1024. */
 const STREAM_BATCH = 256;
@@ -280,32 +281,4 @@ function cut(batch: VectorBatch, rows: number): VectorBatch {
     documentIds: batch.documentIds.slice(0, rows),
     vectors: batch.vectors.subarray(0, rows * batch.dims),
   };
-}
-
-/** Strings to dense integers and back. */
-class Interner {
-  readonly #ids = new Map<string, number>();
-  readonly #names: string[] = [];
-
-  intern(name: string): number {
-    let id = this.#ids.get(name);
-    if (id === undefined) {
-      id = this.#names.length;
-      this.#ids.set(name, id);
-      this.#names.push(name);
-    }
-    return id;
-  }
-
-  lookup(name: string): number | undefined {
-    return this.#ids.get(name);
-  }
-
-  name(id: number): string {
-    return this.#names[id];
-  }
-
-  names(): readonly string[] {
-    return this.#names;
-  }
 }
