@@ -63,6 +63,7 @@ Deno.test({
         assert.ok(renders > 10, `the answer arrived in ${renders} renders: not streamed`);
         assert.ok(await answer.locator("button.cite").count() >= 1, "no citation button");
         await page.locator("#conversations li.conversation").waitFor();
+        assert.equal(await page.locator("#stop").isVisible(), false, "Stop shown after the answer");
       });
 
       await t.step("a citation opens the cited page's text", async () => {

@@ -24,7 +24,7 @@ export class ApiError extends Error {
   }
 }
 
-export async function request(method, path, body) {
+export async function request(method, path, body, signal) {
   const headers = {};
   const key = apiKey();
   if (key) headers.authorization = `Bearer ${key}`;
@@ -33,7 +33,7 @@ export async function request(method, path, body) {
     headers["content-type"] = "application/json";
     payload = JSON.stringify(body);
   }
-  const res = await fetch(path, { method, headers, body: payload });
+  const res = await fetch(path, { method, headers, body: payload, signal });
   if (!res.ok) {
     const text = await res.text();
     let error = { code: "http_" + res.status, message: text || res.statusText };

@@ -12,7 +12,7 @@ let els;
 let conversationId;
 let onAnswered;
 
-/** `elements`: messages, form, question, send, dialog, pageTitle, pageText, status. */
+/** `elements`: messages, form, question, send, stop, dialog, pageTitle, pageText. */
 export function initChat(elements, answered) {
   els = elements;
   onAnswered = answered;
@@ -52,6 +52,10 @@ async function ask(message) {
   const s = t();
   els.question.value = "";
   els.send.disabled = true;
+  // stopping closes the stream; the server then aborts the model call
+  const stop = new AbortController();
+  els.stop.hidden = false;
+  els.stop.onclick = () => stop.abort();
   els.messages.append(bubble("user", message));
   const body = h("div", { class: "body" }, s.thinking);
   const sourcesEl = h("ol", { class: "sources" });
@@ -68,7 +72,8 @@ async function ask(message) {
   let text = "";
   let sources = [];
   try {
-    const res = await request("POST", "/chat", { message, conversationId, stream: true });
+    const payload = { message, conversationId, stream: true };
+    const res = await request("POST", "/chat", payload, stop.signal);
     await events(res, (name, data) => {
       if (name === "sources") {
         sources = data.sources;
@@ -87,9 +92,11 @@ async function ask(message) {
     });
     onAnswered(conversationId);
   } catch (e) {
-    body.replaceChildren(h("p", { class: "error" }, s.error(e.message)));
+    if (stop.signal.aborted) body.append(" ", h("em", {}, s.stopped));
+    else body.replaceChildren(h("p", { class: "error" }, s.error(e.message)));
   } finally {
     answer.setAttribute("aria-busy", "false");
+    els.stop.hidden = true;
     els.send.disabled = false;
     els.question.focus();
   }

@@ -33,6 +33,7 @@ initChat({
   form: $("ask"),
   question: $("question"),
   send: $("send"),
+  stop: $("stop"),
   dialog: $("page-dialog"),
   pageTitle: $("page-title"),
   pageText: $("page-text"),
