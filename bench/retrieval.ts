@@ -77,9 +77,12 @@ function fusionGrid(defaults: Fusion): Setting[] {
   return grid;
 }
 
-function printFusion(questions: Question[], lists: Lists[], docOf: (f: string) => string): Fusion {
-  const { candidates, rrfK, vectorWeight, textWeight } = loadConfig().retrieval;
-  const defaults = { candidates, rrfK, vectorWeight, textWeight };
+function printFusion(
+  questions: Question[],
+  lists: Lists[],
+  docOf: (f: string) => string,
+  defaults: Fusion,
+): void {
   console.log(
     `Hybrid under other fusion settings (lists of ${LIST_DEPTH} fused locally by ` +
       "search/fusion.ts; configured defaults marked *):\n",
@@ -100,7 +103,6 @@ function printFusion(questions: Question[], lists: Lists[], docOf: (f: string) =
     console.log(row([...cells, ...scores(questions, ranks)]));
   }
   console.log();
-  return defaults;
 }
 
 /** Questions some list answers in its top 5 that hybrid does not, with each list's rank. */
@@ -124,7 +126,12 @@ function printMisses(
   console.log();
 }
 
-async function evaluate(server: TestServer, questions: Question[], docs: Map<string, string>) {
+async function evaluate(
+  server: TestServer,
+  questions: Question[],
+  docs: Map<string, string>,
+  defaults: Fusion,
+): Promise<void> {
   const client = { url: server.url };
   const docOf = (file: string) => docs.get(file)!;
   const ranks = await askModes(client, questions, docOf, K);
@@ -139,7 +146,7 @@ async function evaluate(server: TestServer, questions: Question[], docs: Map<str
   console.log();
 
   const lists = await candidateLists(client, questions, LIST_DEPTH);
-  const defaults = printFusion(questions, lists, docOf);
+  printFusion(questions, lists, docOf, defaults);
   // the local fusion must reproduce the server's own hybrid ranking at the configured settings
   let same = 0;
   for (const [i, q] of questions.entries()) {
@@ -156,6 +163,9 @@ async function evaluate(server: TestServer, questions: Question[], docs: Map<str
 
 export default async function run(): Promise<void> {
   const questions = loadQuestions();
+  // read once, as the server does at its start: the fusion settings it runs with
+  const { candidates, rrfK, vectorWeight, textWeight } = loadConfig().retrieval;
+  const defaults = { candidates, rrfK, vectorWeight, textWeight };
   const files = [FIRST, ...new Set(questions.map((q) => q.file).filter((f) => f !== FIRST))];
   const dataDir = Deno.env.get("RETRIEVAL_BENCH_DIR") ??
     await Deno.makeTempDir({ prefix: "ligero-bench-retrieval-" });
@@ -170,7 +180,7 @@ export default async function run(): Promise<void> {
       docs.set(file, doc.id);
       if (file === FIRST) ingested.push(doc);
     }
-    await evaluate(server, questions, docs);
+    await evaluate(server, questions, docs, defaults);
   } finally {
     await server.stop();
   }
