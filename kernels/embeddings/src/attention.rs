@@ -31,22 +31,30 @@ pub fn attention(
         .collect();
     tasks.into_par_iter().for_each(|(span, head)| {
         let d = hidden / heads;
-        let mut kt = vec![0f32; d * span.len];
-        let mut scores = vec![0f32; span.len];
-        let mut row = vec![0f32; d];
+        let padded = span.len.next_multiple_of(BLOCK);
+        let mut kt = vec![0f32; d * padded];
+        let mut scores = vec![0f32; padded];
         let rows = &qkv[span.start * 3 * hidden..(span.start + span.len) * 3 * hidden];
-        head_attention(
-            isa,
-            rows,
-            &mut kt,
-            &mut scores,
-            &mut row,
-            head,
+        let at = Head {
+            index: head,
+            dim: d,
             hidden,
-            out,
-            span.start,
-        );
+            len: span.len,
+        };
+        head_attention(isa, rows, &mut kt, &mut scores, at, out, span.start);
     });
+}
+
+/// Scores computed per block of this many keys: four AVX-512 registers, four independent
+/// multiply-add chains (one chain would wait on its own latency every step).
+const BLOCK: usize = 64;
+
+#[derive(Clone, Copy)]
+struct Head {
+    index: usize,
+    dim: usize,
+    hidden: usize,
+    len: usize,
 }
 
 multiversion! {
@@ -54,40 +62,80 @@ multiversion! {
         rows: &[f32],
         kt: &mut [f32],
         scores: &mut [f32],
-        acc: &mut [f32],
-        head: usize,
-        hidden: usize,
+        head: Head,
         out: Shared,
         first_row: usize,
     ) {
-        let (len, d) = (scores.len(), acc.len());
-        let (q_at, k_at, v_at) = (head * d, hidden + head * d, 2 * hidden + head * d);
+        let Head { index, dim: d, hidden, len } = head;
+        let padded = scores.len();
+        let stride = 3 * hidden;
+        let (q_at, k_at, v_at) = (index * d, hidden + index * d, 2 * hidden + index * d);
         for j in 0..len {
             for e in 0..d {
-                kt[e * len + j] = rows[j * 3 * hidden + k_at + e];
+                kt[e * padded + j] = rows[j * stride + k_at + e];
             }
         }
         let scale = 1.0 / (d as f32).sqrt();
         for i in 0..len {
-            scores.fill(0.0);
-            for e in 0..d {
-                let q = rows[i * 3 * hidden + q_at + e] * scale;
-                for (s, k) in scores.iter_mut().zip(&kt[e * len..(e + 1) * len]) {
-                    *s += q * k;
+            let q = &rows[i * stride + q_at..][..d];
+            for (b, block) in scores.chunks_exact_mut(BLOCK).enumerate() {
+                let mut acc = [0f32; BLOCK];
+                for (e, &qe) in q.iter().enumerate() {
+                    let keys = &kt[e * padded + b * BLOCK..][..BLOCK];
+                    let qe = qe * scale;
+                    for (a, &k) in acc.iter_mut().zip(keys) {
+                        *a = qe.mul_add(k, *a);
+                    }
                 }
+                block.copy_from_slice(&acc);
             }
-            softmax(scores);
-            acc.fill(0.0);
-            for (j, &p) in scores.iter().enumerate() {
-                for (a, v) in acc.iter_mut().zip(&rows[j * 3 * hidden + v_at..][..d]) {
-                    *a += p * v;
-                }
+            softmax(&mut scores[..len]);
+            // SAFETY: each (sequence, head) task owns columns index·d..(index+1)·d of its rows.
+            let dst = unsafe {
+                std::slice::from_raw_parts_mut(out.0.add((first_row + i) * hidden + index * d), d)
+            };
+            let values = (&rows[v_at..], stride);
+            match d {
+                32 => weighted_sum::<32>(&scores[..len], values, dst),
+                64 => weighted_sum::<64>(&scores[..len], values, dst),
+                _ => weighted_sum_any(&scores[..len], values, dst),
             }
-            // SAFETY: each (sequence, head) task owns columns head·d..(head+1)·d of its rows.
-            unsafe {
-                let dst = out.0.add((first_row + i) * hidden + head * d);
-                std::ptr::copy_nonoverlapping(acc.as_ptr(), dst, d);
-            }
+        }
+    }
+}
+
+/// `out = Σⱼ p[j]·v[j]` with the accumulators in registers (`D` floats), even and odd `j`
+/// in separate chains.
+#[inline(always)]
+fn weighted_sum<const D: usize>(p: &[f32], (v, stride): (&[f32], usize), out: &mut [f32]) {
+    let mut even = [0f32; D];
+    let mut odd = [0f32; D];
+    let pairs = p.chunks_exact(2);
+    let last = pairs.remainder().first().map(|&pj| (p.len() - 1, pj));
+    for (n, pair) in pairs.enumerate() {
+        let (a, b) = (&v[2 * n * stride..][..D], &v[(2 * n + 1) * stride..][..D]);
+        for i in 0..D {
+            even[i] = pair[0].mul_add(a[i], even[i]);
+            odd[i] = pair[1].mul_add(b[i], odd[i]);
+        }
+    }
+    if let Some((j, pj)) = last {
+        for (e, x) in even.iter_mut().zip(&v[j * stride..][..D]) {
+            *e = pj.mul_add(*x, *e);
+        }
+    }
+    for (o, (e, d)) in out.iter_mut().zip(even.iter().zip(&odd)) {
+        *o = e + d;
+    }
+}
+
+#[inline(always)]
+fn weighted_sum_any(p: &[f32], (v, stride): (&[f32], usize), out: &mut [f32]) {
+    out.fill(0.0);
+    let d = out.len();
+    for (j, &pj) in p.iter().enumerate() {
+        for (a, x) in out.iter_mut().zip(&v[j * stride..][..d]) {
+            *a += pj * x;
         }
     }
 }

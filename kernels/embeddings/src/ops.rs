@@ -98,11 +98,46 @@ multiversion! {
     }
 }
 
+/// Lanes of the split reductions below: LLVM keeps a float reduction in order (scalar)
+/// unless the sum is written as independent lanes, which it then vectorizes.
+const LANES: usize = 16;
+
+/// Σ f(x) over `x`, in [`LANES`] independent partial sums.
+#[inline(always)]
+pub fn sum_by(x: &[f32], f: impl Fn(f32) -> f32) -> f32 {
+    let mut acc = [0f32; LANES];
+    let chunks = x.chunks_exact(LANES);
+    let tail: f32 = chunks.remainder().iter().map(|&v| f(v)).sum();
+    for chunk in chunks {
+        for (a, &v) in acc.iter_mut().zip(chunk) {
+            *a += f(v);
+        }
+    }
+    acc.iter().sum::<f32>() + tail
+}
+
+/// max f(x) over `x` (−∞ when empty), lane-split like [`sum_by`].
+#[inline(always)]
+pub fn max_by(x: &[f32], f: impl Fn(f32) -> f32) -> f32 {
+    let mut acc = [f32::NEG_INFINITY; LANES];
+    let chunks = x.chunks_exact(LANES);
+    let tail = chunks
+        .remainder()
+        .iter()
+        .fold(f32::NEG_INFINITY, |m, &v| m.max(f(v)));
+    for chunk in chunks {
+        for (a, &v) in acc.iter_mut().zip(chunk) {
+            *a = a.max(f(v));
+        }
+    }
+    acc.iter().fold(tail, |m, &v| m.max(v))
+}
+
 #[inline(always)]
 fn norm_row(row: &mut [f32], weight: &[f32], bias: &[f32], eps: f32) {
     let n = row.len() as f32;
-    let mean = row.iter().sum::<f32>() / n;
-    let var = row.iter().map(|v| (v - mean) * (v - mean)).sum::<f32>() / n;
+    let mean = sum_by(row, |v| v) / n;
+    let var = sum_by(row, |v| (v - mean) * (v - mean)) / n;
     let inv = 1.0 / (var + eps).sqrt();
     for ((v, w), b) in row.iter_mut().zip(weight).zip(bias) {
         *v = (*v - mean) * inv * w + b;
@@ -112,13 +147,11 @@ fn norm_row(row: &mut [f32], weight: &[f32], bias: &[f32], eps: f32) {
 /// Softmax in place (called inside the multiversioned attention kernel).
 #[inline(always)]
 pub fn softmax(x: &mut [f32]) {
-    let max = x.iter().fold(f32::NEG_INFINITY, |m, &v| m.max(v));
-    let mut sum = 0.0;
+    let max = max_by(x, |v| v);
     for v in x.iter_mut() {
         *v = exp(*v - max);
-        sum += *v;
     }
-    let inv = 1.0 / sum;
+    let inv = 1.0 / sum_by(x, |v| v);
     for v in x.iter_mut() {
         *v *= inv;
     }

@@ -140,7 +140,7 @@ impl Linear {
             "linear: bad buffers"
         );
         if let Packed::I8 { smooth_inv, .. } = &self.packed {
-            quantize_rows(x, m, self.k, smooth_inv, q);
+            quantize_rows(isa, x, m, self.k, smooth_inv, q);
         }
         let panels = self.n / NR;
         // ~4 tasks per thread keeps both cores busy without splitting panels too finely

@@ -7,7 +7,8 @@
 //! divided by `s[k]` and the weights' column `k` multiplied by it, moving range from
 //! activations with outliers into weights, which quantize per column anyway.
 
-use super::{Packed, NR};
+use super::{Isa, Packed, NR};
+use crate::ops::{max_by, multiversion};
 
 /// Inputs per activation scale; `k` must be a multiple of it for the int8 format.
 pub const GROUP: usize = 64;
@@ -20,8 +21,7 @@ pub struct QuantizedRows {
     pub scales: Vec<f32>,
 }
 
-fn scale_for(values: impl Iterator<Item = f32>) -> f32 {
-    let amax = values.fold(0f32, |m, v| m.max(v.abs()));
+fn scale_for(amax: f32) -> f32 {
     if amax > 0.0 {
         amax / 127.0
     } else {
@@ -29,30 +29,47 @@ fn scale_for(values: impl Iterator<Item = f32>) -> f32 {
     }
 }
 
+#[inline(always)]
 fn quantize(v: f32, inv: f32) -> i32 {
-    (v * inv).round().clamp(-127.0, 127.0) as i32
+    // half away from zero, written so it vectorizes (round() is a libm call here)
+    let v = (v * inv).clamp(-127.0, 127.0);
+    (v + 0.5f32.copysign(v)) as i32
 }
 
 /// Quantizes `m` rows of `k` inputs, each input first multiplied by `smooth_inv[k]`.
-pub fn quantize_rows(x: &[f32], m: usize, k: usize, smooth_inv: &[f32], out: &mut QuantizedRows) {
+pub fn quantize_rows(
+    isa: Isa,
+    x: &[f32],
+    m: usize,
+    k: usize,
+    smooth_inv: &[f32],
+    out: &mut QuantizedRows,
+) {
     let groups = k / GROUP;
     out.data.resize(m * k, 0);
     out.scales.resize(m * groups, 0.0);
-    let rows = x.chunks_exact(k).zip(out.data.chunks_exact_mut(k)).take(m);
-    for (r, (row, q)) in rows.enumerate() {
-        for g in 0..groups {
+    let rows = x.chunks_exact(k).zip(out.data.chunks_exact_mut(k));
+    let scales = out.scales.chunks_exact_mut(groups);
+    for ((row, q), scales) in rows.zip(scales).take(m) {
+        quantize_row(isa, row, smooth_inv, q, scales);
+    }
+}
+
+multiversion! {
+    fn quantize_row(row: &[f32], smooth_inv: &[f32], q: &mut [u8], scales: &mut [f32]) {
+        let mut smoothed = [0f32; GROUP];
+        for (g, scale_out) in scales.iter_mut().enumerate() {
             let range = g * GROUP..(g + 1) * GROUP;
-            let (row, q, s) = (
-                &row[range.clone()],
-                &mut q[range.clone()],
-                &smooth_inv[range],
-            );
-            let scale = scale_for(row.iter().zip(s).map(|(v, s)| v * s));
-            let inv = 1.0 / scale;
-            for ((d, &v), &s) in q.iter_mut().zip(row).zip(s) {
-                *d = (quantize(v * s, inv) + 128) as u8;
+            let inputs = row[range.clone()].iter().zip(&smooth_inv[range.clone()]);
+            for (d, (&v, &s)) in smoothed.iter_mut().zip(inputs) {
+                *d = v * s;
             }
-            out.scales[r * groups + g] = scale;
+            let scale = scale_for(max_by(&smoothed, f32::abs));
+            let inv = 1.0 / scale;
+            for (d, &v) in q[range].iter_mut().zip(&smoothed) {
+                *d = (quantize(v, inv) + 128) as u8;
+            }
+            *scale_out = scale;
         }
     }
 }
@@ -65,7 +82,11 @@ pub fn pack_i8(weight: &[f32], n: usize, k: usize, smooth: &[f32]) -> Packed {
     let mut shift = vec![0i32; n * groups];
     for col in 0..n {
         let row = &weight[col * k..(col + 1) * k];
-        let scale = scale_for(row.iter().zip(smooth).map(|(v, s)| v * s));
+        let amax = row
+            .iter()
+            .zip(smooth)
+            .fold(0f32, |m, (v, s)| m.max((v * s).abs()));
+        let scale = scale_for(amax);
         let inv = 1.0 / scale;
         let (p, j) = (col / NR, col % NR);
         for (kk, (&v, &s)) in row.iter().zip(smooth).enumerate() {

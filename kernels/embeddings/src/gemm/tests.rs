@@ -88,3 +88,51 @@ fn int8_paths_agree_and_stay_close() {
         assert!(err / size < 0.01, "int8 relative error {}", err / size);
     }
 }
+
+/// CPU time of this thread in seconds (the machine is shared: wall time is noise).
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/thread-self/schedstat").unwrap_or_default();
+    stat.split_whitespace()
+        .next()
+        .and_then(|v| v.parse::<f64>().ok())
+        .unwrap_or(0.0)
+        / 1e9
+}
+
+/// `cargo test --release -p embeddings timing -- --ignored --nocapture`: GFLOP/s per path
+/// on one thread, by CPU time.
+#[test]
+#[ignore]
+fn timing() {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap();
+    for (m, n, k) in [(25, 1536, 384), (25, 384, 1536), (512, 1536, 384)] {
+        let (x, w, b) = (random(m * k, 1), random(n * k, 2), random(n, 3));
+        for int8 in [false, true] {
+            let format = if int8 {
+                Format::Int8(None)
+            } else {
+                Format::F32
+            };
+            let layer = Linear::new(&w, &b, n, k, format);
+            let mut out = vec![0f32; m * n];
+            let mut q = QuantizedRows::default();
+            let isa = Isa::detect();
+            let reps = if m > 100 { 10 } else { 200 };
+            let s = pool.install(|| {
+                let t = cpu_seconds();
+                for _ in 0..reps {
+                    layer.forward(isa, &x, m, &mut out, n, &mut q);
+                }
+                (cpu_seconds() - t) / reps as f64
+            });
+            let gf = 2.0 * (m * n * k) as f64 / s / 1e9;
+            eprintln!(
+                "m={m} n={n} k={k} int8={int8} {isa:?}: {:.3} ms {gf:.1} GFLOP/s",
+                s * 1e3
+            );
+        }
+    }
+}
