@@ -5,12 +5,16 @@
  */
 import type { DocumentRecord, Page, Store } from "../plugins/store/types.ts";
 import { ApiError } from "../server/errors.ts";
+import { log } from "../server/log.ts";
 import { detectKind, MIME } from "./detect.ts";
 import { ExtractionError, openDocument } from "./extract.ts";
 import { ingest, type IngestDeps } from "./ingest.ts";
 import { LeasedQueue } from "./jobs-leased.ts";
 import { type Fail, IngestQueue, type JobQueue, type Listener } from "./queue.ts";
 import type { SavedSource } from "./sources.ts";
+
+/** An upload temp file untouched this long belongs to no live request. */
+const STALE_UPLOAD_MS = 60 * 60 * 1000;
 
 export interface UploadInput {
   ownerId: string;
@@ -44,6 +48,11 @@ export class DocumentService {
 
   /** Queues the documents a crash or restart left unfinished (shared jobs: starts claiming). */
   async resumeUnfinished(): Promise<number> {
+    const swept = await this.deps.sources.sweep(
+      async (id) => (await this.#store.getDocument(id)) !== null,
+      STALE_UPLOAD_MS,
+    );
+    if (swept > 0) log.info("removed files a crash left behind", { files: swept });
     const unfinished = await this.#store.listUnfinished();
     for (const doc of unfinished) {
       this.deps.index.markPending(doc.id);

@@ -19,6 +19,8 @@ export interface SourceStore {
   discard(source: SavedSource): Promise<void>;
   read(documentId: string): Promise<Uint8Array>;
   remove(documentId: string): Promise<void>;
+  /** Removes files a crash left behind (SourceFiles.sweep); returns how many. */
+  sweep(exists: (documentId: string) => Promise<boolean>, staleMs: number): Promise<number>;
 }
 
 /** Sources in the shared database; the temporary files stay local. */
@@ -46,6 +48,11 @@ export class DatabaseSources implements SourceStore {
     const bytes = await this.blobs.getSource(documentId);
     if (!bytes) throw new Deno.errors.NotFound(`no stored source for document ${documentId}`);
     return bytes;
+  }
+
+  /** Only temporary files are local. */
+  sweep(exists: (documentId: string) => Promise<boolean>, staleMs: number): Promise<number> {
+    return this.files.sweep(exists, staleMs);
   }
 
   /** The database drops a document's source with it. */

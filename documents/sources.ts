@@ -68,6 +68,25 @@ export class SourceFiles {
     });
   }
 
+  /**
+   * Removes what a crash left: files of documents the store no longer has (a kill between
+   * deleting the row and the file) and temp files older than `staleMs` (replicas sharing
+   * the volume may be receiving fresh ones). Returns how many files went.
+   */
+  async sweep(exists: (documentId: string) => Promise<boolean>, staleMs: number): Promise<number> {
+    let removed = 0;
+    for await (const entry of Deno.readDir(this.#dir)) {
+      const path = `${this.#dir}/${entry.name}`;
+      const stale = entry.name.startsWith("incoming-")
+        ? Date.now() - ((await Deno.stat(path)).mtime?.getTime() ?? 0) > staleMs
+        : /^[\w-]+$/.test(entry.name) && !(await exists(entry.name));
+      if (!entry.isFile || !stale) continue;
+      await Deno.remove(path).catch(() => {});
+      removed++;
+    }
+    return removed;
+  }
+
   /** Document ids are UUIDs chosen by the store, never names from the request. */
   pathOf(documentId: string): string {
     if (!/^[\w-]+$/.test(documentId)) throw new Error(`not a document id: ${documentId}`);
