@@ -27,12 +27,14 @@ export interface StartOptions {
   env?: Record<string, string>;
   dataDir?: string;
   timeoutMs?: number;
+  /** Extra `deno run` flags, after the usual ones (e.g. to compare V8 settings). */
+  denoArgs?: string[];
 }
 
 export async function startServer(options: StartOptions = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? await Deno.makeTempDir({ prefix: "ligero-test-" });
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", ...PERMISSIONS, MAIN],
+    args: ["run", ...PERMISSIONS, ...options.denoArgs ?? [], MAIN],
     env: {
       LIGERO_SERVER__PORT: "0",
       LIGERO_STORE__DATA_DIR: dataDir,
