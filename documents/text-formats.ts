@@ -1,8 +1,7 @@
 /**
  * Plain text out of the text formats, with well-kept parsers rather than regexes:
  * htmlparser2 for HTML (tolerant of broken markup, streaming, no DOM kept), marked's lexer for
- * Markdown. Pages: a form feed separates pages in text files (as pdftotext writes them);
- * otherwise the whole text is page 1.
+ * Markdown.
  */
 import { Parser } from "htmlparser2";
 import { lexer, type Token, type Tokens } from "marked";
@@ -87,10 +86,4 @@ function tidy(text: string): string {
     .replace(/ *\n */g, "\n")
     .replace(/\n{3,}/g, "\n\n")
     .trim();
-}
-
-export function splitPages(text: string): string[] {
-  const pages = text.split("\f");
-  while (pages.length > 1 && pages[pages.length - 1].trim() === "") pages.pop();
-  return pages;
 }
