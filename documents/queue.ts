@@ -6,6 +6,7 @@
  * (jobs-leased.ts), behind the same `JobQueue` surface.
  */
 import { KernelError } from "../kernels/ffi.ts";
+import { releaseFreedMemory } from "../kernels/libc.ts";
 import { log } from "../server/log.ts";
 import { Gauge, metrics } from "../server/metrics.ts";
 import { RecordMissingError } from "../plugins/store/types.ts";
@@ -146,6 +147,8 @@ export async function runJob(
       log.error("could not record the failure", { documentId, error: String(failError) });
     }
     report({ status: "failed", pagesDone: 0, pagesTotal: 0, error: { code, message } });
+  } finally {
+    releaseFreedMemory(); // what the kernels freed goes back to the OS (docs/memory.md)
   }
 }
 
