@@ -45,7 +45,10 @@ export class SourceFiles {
   /** Saves bytes already in memory (JSON text uploads). */
   async write(data: Uint8Array): Promise<SavedSource> {
     const path = `${this.#dir}/incoming-${crypto.randomUUID()}`;
-    await Deno.writeFile(path, data);
+    await Deno.writeFile(path, data).catch(async (e) => {
+      await Deno.remove(path).catch(() => {}); // a full disk leaves a partial file
+      throw e;
+    });
     return { path, sha256: createHash("sha256").update(data).digest("hex"), bytes: data.length };
   }
 

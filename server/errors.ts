@@ -42,6 +42,9 @@ const KNOWN_ERRORS: Record<string, { status: ContentfulStatusCode; code: string 
   KernelError: { status: 500, code: "kernel_error" },
 };
 
+/** ENOSPC from the file system, SQLITE_FULL from SQLite: the same story for the client. */
+const DISK_FULL = /No space left on device|os error 28|database or disk is full/i;
+
 export function onError(err: Error, c: Context): Response {
   // every 503 is temporary (shed, busy, store down, queue full): say when to come back
   if (
@@ -61,6 +64,10 @@ export function onError(err: Error, c: Context): Response {
   if (err instanceof HTTPException) {
     const code = HONO_CODES[err.status] ?? "http_error";
     return c.json(errorBody(code, err.message || code), err.status as ContentfulStatusCode);
+  }
+  if (DISK_FULL.test(err.message)) {
+    log.error("disk full", { error: err.message });
+    return c.json(errorBody("disk_full", "the server's disk is full; nothing was stored"), 507);
   }
   log.error("unhandled error", { error: err.message, stack: err.stack });
   return c.json(errorBody("internal_error", "internal server error"), 500);
