@@ -36,6 +36,7 @@ export class LeasedQueue implements JobQueue {
   #waiting = 0;
   #claiming: Promise<void> | undefined;
   #again = false;
+  #failing = false;
   #poll: ReturnType<typeof setInterval> | undefined;
   #idle: (() => void)[] = [];
 
@@ -94,7 +95,14 @@ export class LeasedQueue implements JobQueue {
       return;
     }
     this.#claiming = this.#claim()
-      .catch((e) => log.warn("could not claim ingestion jobs", { error: String(e) }))
+      .then(() => {
+        if (this.#failing) log.info("claiming ingestion jobs again");
+        this.#failing = false;
+      }, (e) => {
+        // once per outage, not once per poll
+        if (!this.#failing) log.warn("could not claim ingestion jobs", { error: String(e) });
+        this.#failing = true;
+      })
       .finally(() => {
         this.#claiming = undefined;
         if (this.#again) {

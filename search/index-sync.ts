@@ -66,6 +66,7 @@ export class IndexSync {
   #next: Promise<void> | undefined;
   #poll: ReturnType<typeof setInterval> | undefined;
   #unlisten: (() => Promise<void>) | undefined;
+  #failing = false;
 
   constructor(
     private readonly store: Store,
@@ -106,8 +107,8 @@ export class IndexSync {
     this.#latest = this.#seq;
     this.#unlisten = await feed.listen((seq) => {
       this.#latest = Math.max(this.#latest, seq);
-      this.catchUp().catch((e) => log.warn("index catch-up failed", { error: String(e) }));
-    }, () => void this.catchUp().catch(() => {}));
+      this.catchUp().then(() => this.#recovered(), (e) => this.#failed(e));
+    }, () => void this.catchUp().then(() => this.#recovered(), (e) => this.#failed(e)));
     await this.catchUp();
     this.#poll = setInterval(() => this.#check(), this.options.pollMs ?? 1000);
     return resumedFrom;
@@ -133,9 +134,23 @@ export class IndexSync {
     try {
       this.#latest = Math.max(this.#latest, await this.store.changes!.latest());
       if (this.#latest > this.#seq) await this.catchUp();
+      this.#recovered();
     } catch (e) {
-      log.warn("index catch-up failed", { error: String(e) });
+      this.#failed(e);
     }
+  }
+
+  /** Logged once per outage, not once per poll. */
+  #failed(e: unknown): void {
+    if (this.#failing) return;
+    this.#failing = true;
+    log.warn("index catch-up failed; retrying", { error: String(e), seq: this.#seq });
+  }
+
+  #recovered(): void {
+    if (!this.#failing) return;
+    this.#failing = false;
+    log.info("index catch-up recovered", { seq: this.#seq, lag: this.lag });
   }
 
   async #round(): Promise<void> {
