@@ -45,6 +45,8 @@ const TOOLS: Tool[] = [
 
 interface Run {
   seconds: number;
+  /** User + system CPU time: steadier than wall time on a shared machine. */
+  cpu: number;
   rssMb: number;
 }
 
@@ -63,16 +65,25 @@ async function available(tool: Tool): Promise<boolean> {
 /** Runs one command under GNU time; wall time and peak RSS of the process tree's largest. */
 async function measure(tool: Tool, pdf: string, out: string): Promise<Run> {
   const stats = await Deno.makeTempFile();
-  const args = ["-f", "%e %M", "-o", stats, "timeout", String(TIMEOUT_S), ...tool.argv(pdf, out)];
+  const args = [
+    "-f",
+    "%e %M %U %S",
+    "-o",
+    stats,
+    "timeout",
+    String(TIMEOUT_S),
+    ...tool.argv(pdf, out),
+  ];
   await new Deno.Command("/usr/bin/time", {
     args,
     env: tool.env,
     stdout: "null",
     stderr: "null",
   }).output();
-  const [seconds, kb] = (await Deno.readTextFile(stats)).trim().split("\n").pop()!.split(" ");
+  const [seconds, kb, user, sys] = (await Deno.readTextFile(stats)).trim().split("\n").pop()!
+    .split(" ").map(Number);
   await Deno.remove(stats);
-  return { seconds: Number(seconds), rssMb: Number(kb) / 1024 };
+  return { seconds, cpu: user + sys, rssMb: kb / 1024 };
 }
 
 function score(dir: string): { word: number; bigram: number; truncated: string } {
@@ -104,28 +115,36 @@ export default async function run(): Promise<void> {
     else console.log(`(skipped ${t.name}: not installed)`);
   }
   const perFile = new Map<string, Run[]>();
-  const totals: { tool: Tool; seconds: number; peak: number; score: ReturnType<typeof score> }[] =
-    [];
+  const totals: {
+    tool: Tool;
+    seconds: number;
+    cpu: number;
+    peak: number;
+    score: ReturnType<typeof score>;
+  }[] = [];
   for (const tool of tools) {
     const dir = await Deno.makeTempDir({ prefix: "bench-pdf-" });
-    let seconds = 0, peak = 0;
+    let seconds = 0, cpu = 0, peak = 0;
     for (const name of files) {
       const run = await measure(tool, CORPUS + name, `${dir}/${name.replace(/\.pdf$/, ".txt")}`);
       seconds += run.seconds;
+      cpu += run.cpu;
       peak = Math.max(peak, run.rssMb);
       (perFile.get(name) ?? perFile.set(name, []).get(name)!)[totals.length] = run;
     }
-    totals.push({ tool, seconds, peak, score: score(dir) });
+    totals.push({ tool, seconds, cpu, peak, score: score(dir) });
     await Deno.remove(dir, { recursive: true });
   }
   console.log(`Dev corpus: ${files.length} files, one process per file.\n`);
   console.log(
-    "| extractor | total time | largest peak RSS | median word / bigram F1 | truncated recall |",
+    "| extractor | total time | CPU time | largest peak RSS | median word / bigram F1 | " +
+      "truncated recall |",
   );
-  console.log("|---|---|---|---|---|");
+  console.log("|---|---|---|---|---|---|");
   for (const t of totals) {
     console.log(
-      `| ${t.tool.name} | ${t.seconds.toFixed(2)} s | ${t.peak.toFixed(0)} MB | ` +
+      `| ${t.tool.name} | ${t.seconds.toFixed(2)} s | ${t.cpu.toFixed(2)} s | ` +
+        `${t.peak.toFixed(0)} MB | ` +
         `${t.score.word} / ${t.score.bigram} | ${t.score.truncated} |`,
     );
   }
