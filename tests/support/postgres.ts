@@ -11,6 +11,9 @@ export interface PostgresCluster {
   url: string;
   /** Creates an empty database and returns its URL. */
   createDatabase(): Promise<string>;
+  /** Shuts the server down (fast: sessions cut, data kept); `resume()` starts it again. */
+  halt(): Promise<void>;
+  resume(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -51,10 +54,9 @@ export async function startPostgres(): Promise<PostgresCluster> {
     "-c full_page_writes=off",
     "-c max_connections=100",
   ].join(" ");
-  await run(
-    [`${BIN}/pg_ctl`, "-D", data, "-o", options, "-l", `${root}/log`, "-w", "start"],
-    asRoot,
-  );
+  const start = () =>
+    run([`${BIN}/pg_ctl`, "-D", data, "-o", options, "-l", `${root}/log`, "-w", "start"], asRoot);
+  await start();
 
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
   const admin = postgres(url, { max: 1, onnotice: () => {} });
@@ -66,6 +68,8 @@ export async function startPostgres(): Promise<PostgresCluster> {
       await admin.unsafe(`CREATE DATABASE ${name}`);
       return `postgres://postgres@127.0.0.1:${port}/${name}`;
     },
+    halt: () => run([`${BIN}/pg_ctl`, "-D", data, "-m", "fast", "-w", "stop"], asRoot),
+    resume: start,
     async stop() {
       await admin.end({ timeout: 1 });
       await run([`${BIN}/pg_ctl`, "-D", data, "-m", "immediate", "-w", "stop"], asRoot);

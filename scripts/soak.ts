@@ -1,0 +1,109 @@
+/**
+ * `deno task soak [--seconds N]` (default 1800; CI runs 60): steady mixed traffic at a
+ * sustainable rate, with clients that misbehave — chat streams aborted after the first
+ * event, uploads abandoned half-way, requests timed out by the client — against a server
+ * on a fresh data directory. Passes when RSS after warm-up grows by at most 5 MB, no upload
+ * temp file is left, and the server is healthy; prints one markdown row for
+ * docs/reliability.md. Exits 1 on failure.
+ */
+import { parseArgs } from "node:util";
+import { runMixedLoad, summarize } from "../bench/support/mixed-load.ts";
+import { mib, procMemory } from "../bench/support/proc.ts";
+import { rawRequest } from "../tests/reliability/raw_http.ts";
+import { startServer, type TestServer } from "../tests/support/server.ts";
+
+const MAX_GROWTH = 5 * 1024 * 1024;
+const RATE = 2;
+
+const { values } = parseArgs({ args: Deno.args, options: { seconds: { type: "string" } } });
+const seconds = Number(values.seconds ?? 1800);
+const warmup = Math.max(20, Math.round(seconds / 3));
+
+/** One misbehaving client per second, round robin. */
+async function misbehave(server: TestServer, n: number): Promise<void> {
+  switch (n % 3) {
+    case 0: { // a chat stream aborted after its first event
+      const abort = new AbortController();
+      const res = await fetch(`${server.url}/chat`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ message: `what keeps memory under the ceiling ${n}?` }),
+        signal: abort.signal,
+      }).catch(() => undefined);
+      await res?.body?.getReader().read().catch(() => {});
+      abort.abort();
+      return;
+    }
+    case 1: // an upload that stops half-way and hangs up
+      await rawRequest({
+        port: server.port,
+        head: "POST /documents HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\n" +
+          "Content-Length: 200000\r\n\r\n",
+        pieces: ["half of a document that never arrives ".repeat(2500)],
+        timeoutMs: 300,
+      });
+      return;
+    default: // a client that gives up before the answer
+      await fetch(`${server.url}/v1/embeddings`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ input: Array(16).fill(`timed out client ${n}`) }),
+        signal: AbortSignal.timeout(20),
+      }).then((r) => r.body?.cancel()).catch(() => {});
+  }
+}
+
+async function soak(): Promise<boolean> {
+  const server = await startServer({
+    env: { DENO_V8_FLAGS: "--max-semi-space-size=1" }, // as the serve task runs it
+  });
+  try {
+    let stop = false;
+    const rude = (async () => {
+      for (let n = 0; !stop; n++) {
+        await Promise.all([misbehave(server, n), new Promise((r) => setTimeout(r, 1000))]);
+      }
+    })();
+    const load = await runMixedLoad({
+      url: server.url,
+      pid: server.pid,
+      ratePerSecond: RATE,
+      seconds,
+      sampleMs: 250,
+      timeoutMs: 30_000,
+    });
+    stop = true;
+    await rude;
+
+    const window = Math.min(10, seconds / 6);
+    // the lowest RSS of a window: after a GC, so V8's lazy heap growth is not counted
+    const at = (from: number, to: number) =>
+      Math.min(...load.rss.filter(([t]) => t >= from && t < to).map(([, b]) => b));
+    const after = at(warmup, warmup + window);
+    const end = at(seconds - window, seconds + 1);
+    const growth = end - after;
+    const left = [...Deno.readDirSync(`${server.dataDir}/uploads`)]
+      .filter((e) => e.name.startsWith("incoming-")).length;
+    const healthy = (await fetch(`${server.url}/health`).then((r) => r.status)) === 200;
+    const s = summarize(load.outcomes);
+    const peak = procMemory(server.pid).peak;
+    const pass = growth <= MAX_GROWTH && left === 0 && healthy && s.timeouts === 0;
+
+    console.log(
+      "| seconds | req/s | requests | ok | shed | errors | timeouts | RSS after warm-up | RSS at end | growth | peak | temp files left | result |",
+    );
+    console.log("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+    console.log(
+      `| ${seconds} | ${RATE} + 1 rude | ${s.total} | ${s.ok} | ${s.shed} | ${s.errors} | ` +
+        `${s.timeouts} | ${mib(after)} MiB | ${mib(end)} MiB | ${
+          (growth / 2 ** 20).toFixed(1)
+        } MiB | ` +
+        `${mib(peak)} MiB | ${left} | ${pass ? "pass" : "FAIL"} |`,
+    );
+    return pass;
+  } finally {
+    await server.stop();
+  }
+}
+
+if (import.meta.main) Deno.exit((await soak()) ? 0 : 1);
