@@ -88,6 +88,7 @@ const errorContent = { "application/json": { schema: ref("Error") } };
 export const commonErrors: Json = {
   "400": { description: "Invalid request", content: errorContent },
   "401": { description: "Missing or unknown API key (auth on)", content: errorContent },
+  "403": { description: "Admin routes without an admin key configured", content: errorContent },
   "404": { description: "Not found (or not yours)", content: errorContent },
   "408": { description: "The body did not arrive in time", content: errorContent },
   "413": { description: "Body over the limit", content: errorContent },
@@ -110,8 +111,14 @@ export const ok = (description: string, schema: Json, status = "200"): Json => (
   ...commonErrors,
 });
 
+/** One server-sent event, as SSE-aware clients parse it. */
+export const sseEvent: Json = {
+  type: "object",
+  properties: { event: { type: "string" }, data: { type: "string" } },
+};
+
 export const sse = (description: string): Json => ({
-  "200": { description, content: { "text/event-stream": { schema: { type: "string" } } } },
+  "200": { description, content: { "text/event-stream": { schema: sseEvent } } },
   ...commonErrors,
 });
 

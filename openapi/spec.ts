@@ -15,6 +15,7 @@ import {
   ref,
   schemas,
   sse,
+  sseEvent,
 } from "./schemas.ts";
 
 type Json = Record<string, unknown>;
@@ -138,7 +139,7 @@ const paths: Record<string, Json> = {
         ...sse("Streamed answer"),
         "200": {
           description: "The answer (SSE, or JSON when stream is false)",
-          content: { "text/event-stream": { schema: { type: "string" } }, ...json(open) },
+          content: { "text/event-stream": { schema: sseEvent }, ...json(open) },
         },
       },
     },
@@ -201,7 +202,7 @@ const paths: Record<string, Json> = {
         ...commonErrors,
         "200": {
           description: "A completion, or chunks as SSE when stream is true",
-          content: { ...json(open), "text/event-stream": { schema: { type: "string" } } },
+          content: { ...json(open), "text/event-stream": { schema: sseEvent } },
         },
       },
     },
