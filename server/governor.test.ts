@@ -15,6 +15,7 @@ function appWith(governor: MemoryGovernor, work: () => Promise<void>): Hono {
 
 Deno.test("heavy admission: a slot each, a bounded queue, a bounded wait, then 503", async () => {
   let rss = 10 * 1024 * 1024;
+  let trims = 0;
   const governor = new MemoryGovernor(
     {
       ceiling: 100 * 1024 * 1024,
@@ -25,6 +26,7 @@ Deno.test("heavy admission: a slot each, a bounded queue, a bounded wait, then 5
       heavyWaitMs: 200,
     },
     () => rss,
+    () => trims++,
   );
   let release!: () => void;
   const blocked = new Promise<void>((r) => release = r);
@@ -48,6 +50,7 @@ Deno.test("heavy admission: a slot each, a bounded queue, a bounded wait, then 5
     const shed = await post();
     assert.equal(shed.status, 503);
     assert.equal((await shed.json()).error.code, "memory_pressure");
+    assert.equal(trims, 1, "freed native memory is handed back before shedding");
   } finally {
     governor.close();
   }

@@ -7,12 +7,15 @@
  * `heavyQueue` wait, the rest get 503 at once. Reads, health and metrics are never shed.
  */
 import type { Context, MiddlewareHandler } from "hono";
+import { releaseFreedMemory } from "../kernels/libc.ts";
 import { cgroupMemoryLimit } from "./cgroup.ts";
 import { ApiError } from "./errors.ts";
 import { log } from "./log.ts";
 import { Counter, Gauge, metrics } from "./metrics.ts";
 
 const DEFAULT_CEILING = 256 * 1024 * 1024;
+/** malloc_trim walks every arena (a few ms): at most this often, and only when over. */
+const TRIM_EVERY_MS = 1000;
 
 export interface GovernorOptions {
   ceiling: number | "auto";
@@ -31,6 +34,7 @@ export class MemoryGovernor {
   heavyQueue = 16;
   heavyWaitMs = 5000;
   #rss = 0;
+  #trimmedAt = -Infinity;
   #active = 0;
   /** Each waiter takes a slot handed over by a finishing request, or gives up. */
   readonly #waiting: ((slot: boolean) => void)[] = [];
@@ -43,7 +47,11 @@ export class MemoryGovernor {
     new Counter("ligero_busy_requests_total", "Heavy requests refused: no slot, queue full."),
   );
 
-  constructor(options: GovernorOptions, private readonly readRss = () => Deno.memoryUsage().rss) {
+  constructor(
+    options: GovernorOptions,
+    private readonly readRss = () => Deno.memoryUsage().rss,
+    private readonly trim: () => void = releaseFreedMemory,
+  ) {
     this.configure(options);
     this.#registerGauges();
   }
@@ -79,7 +87,14 @@ export class MemoryGovernor {
   /** Reads RSS now; called by the timer and before admitting heavy work. */
   sample(): number {
     this.#rss = this.readRss();
-    const over = this.#rss >= this.shedAt * this.ceiling;
+    let over = this.#rss >= this.shedAt * this.ceiling;
+    if (over && performance.now() - this.#trimmedAt > TRIM_EVERY_MS) {
+      // malloc keeps what the kernels freed; hand it back before refusing work for it
+      this.#trimmedAt = performance.now();
+      this.trim();
+      this.#rss = this.readRss();
+      over = this.#rss >= this.shedAt * this.ceiling;
+    }
     if (over !== this.#shedding) {
       this.#shedding = over;
       log.warn(over ? "memory high: shedding heavy requests" : "memory back below threshold", {
