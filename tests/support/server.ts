@@ -2,15 +2,9 @@
  * Starts the real server as a subprocess on an ephemeral port and talks to it over HTTP.
  * Each server gets its own temporary data directory unless the test names one.
  */
+import { RUN_FLAGS } from "../../server/run-flags.ts";
+
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
-const PERMISSIONS = [
-  "--allow-net",
-  "--allow-read",
-  "--allow-write",
-  "--allow-env",
-  "--allow-ffi",
-  "--allow-sys",
-];
 
 export interface TestServer {
   url: string;
@@ -34,7 +28,7 @@ export interface StartOptions {
 export async function startServer(options: StartOptions = {}): Promise<TestServer> {
   const dataDir = options.dataDir ?? await Deno.makeTempDir({ prefix: "ligero-test-" });
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", ...PERMISSIONS, ...options.denoArgs ?? [], MAIN],
+    args: ["run", ...RUN_FLAGS, ...options.denoArgs ?? [], MAIN],
     env: {
       LIGERO_SERVER__PORT: "0",
       LIGERO_STORE__DATA_DIR: dataDir,
@@ -110,7 +104,7 @@ export async function startExpectingFailure(
   env: Record<string, string>,
 ): Promise<{ code: number; output: string }> {
   const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
-    args: ["run", ...PERMISSIONS, MAIN],
+    args: ["run", ...RUN_FLAGS, MAIN],
     env: { LIGERO_SERVER__PORT: "0", NO_COLOR: "1", ...env },
     stdout: "piped",
     stderr: "piped",

@@ -1,0 +1,22 @@
+/**
+ * The `deno run` flags the server starts with. deno.json's start and serve tasks and the
+ * Dockerfile spell them out (run-flags.test.ts checks that they match this list); the test
+ * harness starts the server with RUN_FLAGS, so tests see the memory the product has.
+ */
+export const PERMISSIONS: readonly string[] = [
+  "--allow-net",
+  "--allow-read",
+  "--allow-write",
+  "--allow-env",
+  "--allow-ffi",
+  "--allow-sys",
+];
+
+/**
+ * 1 MB semi-spaces: V8's young generation otherwise grows to 16 MB per semi-space under
+ * allocation bursts and keeps it. Idle RSS −6 MB, ingestion peak −10 MB, same ingestion time
+ * (docs/memory.md).
+ */
+export const V8_FLAGS = "--v8-flags=--max-semi-space-size=1";
+
+export const RUN_FLAGS: readonly string[] = [...PERMISSIONS, V8_FLAGS];
