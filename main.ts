@@ -12,6 +12,7 @@ import { buildPlugins, PluginError } from "./plugins/registry.ts";
 import { openPgvector } from "./plugins/store/index.ts";
 import { StoreError } from "./plugins/store/types.ts";
 import { KernelMissingError } from "./kernels/ffi.ts";
+import { releaseFreedMemory } from "./kernels/libc.ts";
 import { createApp } from "./server/app.ts";
 import { MemoryGovernor } from "./server/governor.ts";
 import { log, setLogLevel } from "./server/log.ts";
@@ -71,6 +72,8 @@ async function main(): Promise<void> {
     chat,
   });
 
+  // loading the model and the vector index leaves parse buffers in malloc's free lists
+  releaseFreedMemory();
   const server = Deno.serve({
     hostname: config.server.host,
     port: config.server.port,
