@@ -43,7 +43,10 @@ function printProfile(name: string, runs: Profile[]): void {
   console.log(
     `\nIngestion peak (sampled) ${med((p) => p.ingestPeak)} MiB, VmHWM ${
       med((p) => p.hwm)
-    } MiB, ingestion ${(median(runs.map((p) => p.ingestMs)) / 1000).toFixed(1)} s\n`,
+    } MiB, ingestion ${(median(runs.map((p) => p.ingestMs)) / 1000).toFixed(1)} s; peak by ` +
+      `status: ${
+        ["extracting", "embedding"].map((s) => `${s} ${med((p) => p.peakBy[s] ?? 0)}`).join(", ")
+      } MiB\n`,
   );
 }
 

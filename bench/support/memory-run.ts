@@ -25,8 +25,9 @@ export interface Phase {
 export interface Profile {
   variant: string;
   phases: Phase[];
-  /** Highest RSS sampled while the document was ingested, and VmHWM at the end. */
+  /** Highest RSS sampled while the document was ingested, by document status, and VmHWM. */
   ingestPeak: number;
+  peakBy: Record<string, number>;
   hwm: number;
   ingestMs: number;
 }
@@ -74,10 +75,13 @@ export async function profileServer(
       throw new Error(`upload failed: ${upload.status} ${JSON.stringify(upload.body)}`);
     }
     let ingestPeak = 0;
+    const peakBy: Record<string, number> = {};
     for (;;) {
-      ingestPeak = Math.max(ingestPeak, procMemory(server.pid).rss);
+      const rss = procMemory(server.pid).rss;
+      ingestPeak = Math.max(ingestPeak, rss);
       const doc = await call(client, "GET", `/documents/${upload.body.document.id}`);
       const status = doc.body.document.status;
+      peakBy[status] = Math.max(peakBy[status] ?? 0, rss);
       if (status === "failed") throw new Error(`ingestion failed: ${JSON.stringify(doc.body)}`);
       if (status === "ready") break;
       await sleep(50);
@@ -101,6 +105,7 @@ export async function profileServer(
       variant: variant.name,
       phases,
       ingestPeak,
+      peakBy,
       hwm: procMemory(server.pid).peak,
       ingestMs,
     };
