@@ -13,6 +13,7 @@ use crate::config::BertConfig;
 use crate::gemm::{Format, Isa, Linear, QuantizedRows};
 use crate::ops::{add_layer_norm, gelu, layer_norm};
 use crate::safetensors::Tensors;
+use crate::words::{self, WordTable};
 use ligero_abi::KernelResult;
 
 struct LayerNorm {
@@ -72,6 +73,7 @@ fn smoothing(ln: &LayerNorm, weight: &[f32], k: usize) -> Vec<f32> {
 }
 
 struct Embeddings {
+    word_embeddings: WordTable,
     position_embeddings: Vec<f32>,
     token_type_embeddings: Vec<f32>,
     layer_norm: LayerNorm,
@@ -186,8 +188,8 @@ impl Bert {
     pub fn load(tensors: Tensors, cfg: BertConfig, int8: bool) -> KernelResult<Self> {
         let h = cfg.hidden_size;
         let t = &tensors;
-        t.f32("embeddings.word_embeddings.weight", &[cfg.vocab_size, h])?;
         let embeddings = Embeddings {
+            word_embeddings: WordTable::load(t, cfg.vocab_size, h, int8)?,
             position_embeddings: t.f32(
                 "embeddings.position_embeddings.weight",
                 &[cfg.max_position_embeddings, h],
@@ -218,16 +220,20 @@ impl Bert {
         })
     }
 
-    /// Bytes the encoder allocated for weights (the word table stays memory-mapped).
+    /// Bytes the encoder allocated for weights.
     pub fn heap_bytes(&self) -> usize {
         let e = &self.embeddings;
         (e.position_embeddings.len() + e.token_type_embeddings.len()) * 4
+            + e.word_embeddings.heap_bytes()
             + self.layers.iter().map(Layer::bytes).sum::<usize>()
     }
 
-    /// Bytes of the memory-mapped word-embedding table (resident only where touched).
+    /// Bytes of weights read from the memory map as needed (resident only where touched).
     pub fn mapped_bytes(&self) -> usize {
-        self.cfg.vocab_size * self.cfg.hidden_size * 4
+        match self.embeddings.word_embeddings {
+            WordTable::Mapped => self.cfg.vocab_size * self.cfg.hidden_size * 4,
+            WordTable::Int8 { .. } => 0,
+        }
     }
 
     /// Runs the encoder over packed token `ids`; the last hidden states end in `s.hidden`.
@@ -294,21 +300,18 @@ impl Bert {
 
     fn embed(&self, isa: Isa, ids: &[u32], spans: &[Span], out: &mut [f32]) -> KernelResult<()> {
         let h = self.cfg.hidden_size;
-        let words = self.tensors.f32(
-            "embeddings.word_embeddings.weight",
-            &[self.cfg.vocab_size, h],
-        )?;
+        let words = self.tensors.f32(words::NAME, &[self.cfg.vocab_size, h])?;
         let e = &self.embeddings;
         for span in spans {
             for pos in 0..span.len {
                 let t = span.start + pos;
                 let id = (ids[t] as usize).min(self.cfg.vocab_size - 1);
                 let row = &mut out[t * h..(t + 1) * h];
-                let word = &words[id * h..(id + 1) * h];
                 let position = &e.position_embeddings[pos * h..(pos + 1) * h];
                 for (i, v) in row.iter_mut().enumerate() {
-                    *v = word[i] + position[i] + e.token_type_embeddings[i];
+                    *v = position[i] + e.token_type_embeddings[i];
                 }
+                e.word_embeddings.add_row(words, id, row);
             }
         }
         let ln = &e.layer_norm;

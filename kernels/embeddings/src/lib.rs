@@ -14,6 +14,7 @@ mod ops;
 mod pooling;
 mod safetensors;
 mod tokenizer;
+mod words;
 
 use ligero_abi::{guard, slice, slice_mut, KernelError, KernelResult};
 use model::Model;

@@ -1,6 +1,7 @@
 //! A loaded sentence encoder: tokenizer + BERT + pooling, a thread pool, and the scratch
 //! buffers of one forward pass. Batches are packed into forward passes of at most
-//! [`PASS_TOKENS`] tokens, which bounds the scratch memory (~8 MB for MiniLM).
+//! [`PASS_TOKENS`] tokens (or one longest sequence), which bounds the scratch memory (~4 MB
+//! for MiniLM).
 
 use crate::attention::Span;
 use crate::bert::{Bert, Scratch};
@@ -16,7 +17,7 @@ use std::sync::Mutex;
 
 /// Tokens per forward pass: large enough that GEMMs run at full speed, small enough that
 /// the activations (hidden × ~7 + intermediate floats per token) stay a few MB.
-pub const PASS_TOKENS: usize = 512;
+pub const PASS_TOKENS: usize = 256;
 
 pub struct Model {
     pub tokenizer: Tokenizer,
@@ -43,8 +44,11 @@ impl Model {
             .thread_name(|i| format!("ligero-embed-{i}"))
             .build()
             .map_err(|e| KernelError::new(Status::Io, format!("thread pool: {e}")))?;
-        let bert = pool.install(|| Bert::load(tensors, cfg, int8))?;
         let isa = Isa::detect();
+        // without VNNI the int8 GEMM is the scalar reference, slower than f32 with AVX2:
+        // such CPUs get f32 (`emb_describe` reports what was loaded)
+        let int8 = int8 && isa == Isa::Avx512Vnni;
+        let bert = pool.install(|| Bert::load(tensors, cfg, int8))?;
         release_freed_heap();
         Ok(Self {
             tokenizer,
@@ -73,7 +77,8 @@ impl Model {
                 "output must hold n × dims floats",
             ));
         }
-        let max_len = self.max_len().min(PASS_TOKENS);
+        let max_len = self.max_len();
+        let pass_tokens = PASS_TOKENS.max(max_len);
         let encodings: Vec<Encoding> = self.pool.install(|| {
             texts
                 .par_iter()
@@ -81,11 +86,11 @@ impl Model {
                 .collect()
         });
         let mut scratch = self.scratch.lock().unwrap_or_else(|e| e.into_inner());
-        let mut ids = Vec::with_capacity(PASS_TOKENS);
+        let mut ids = Vec::with_capacity(pass_tokens);
         let mut spans = Vec::new();
         let mut first = 0;
         for (i, enc) in encodings.iter().enumerate() {
-            if ids.len() + enc.ids.len() > PASS_TOKENS {
+            if ids.len() + enc.ids.len() > pass_tokens {
                 self.pass(&ids, &spans, &mut scratch, &mut out[first * dims..i * dims])?;
                 ids.clear();
                 spans.clear();

@@ -7,7 +7,7 @@
 //! cache view afterwards with [`Tensors::release`].
 
 use ligero_abi::{KernelError, KernelResult, Status};
-use memmap2::{Mmap, UncheckedAdvice};
+use memmap2::{Advice, Mmap, UncheckedAdvice};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::fs::File;
@@ -37,6 +37,9 @@ impl Tensors {
         // change weights under us, which the loader documents as unsupported.
         let map = unsafe { Mmap::map(&file) }
             .map_err(|e| KernelError::new(Status::Io, format!("mmap {}: {e}", path.display())))?;
+        // tensors are read sparsely (a few embedding rows) or once (at repacking): no
+        // readahead, and a fault maps one page, not its 64 KB neighbourhood. A hint only.
+        let _ = map.advise(Advice::Random);
         let header_len = map
             .get(..8)
             .map(|b| u64::from_le_bytes(b.try_into().unwrap_or([0; 8])) as usize)

@@ -1,0 +1,47 @@
+/**
+ * `POST /v1/embeddings` on a real server: the default kernel (rust, int8) against the
+ * reference fixture, the weights gauge in /metrics, and the whole server's RSS with the
+ * model loaded and used.
+ */
+import assert from "node:assert/strict";
+import { cosine, fixture } from "../plugins/embeddings/conformance.ts";
+import { startServer } from "./support/server.ts";
+
+const reference = (b64: string) =>
+  new Float32Array(Uint8Array.from(atob(b64), (c) => c.charCodeAt(0)).buffer);
+
+Deno.test("/v1/embeddings on a real server matches the reference, in bounded memory", async () => {
+  const server = await startServer();
+  try {
+    const ready = await (await fetch(`${server.url}/ready`)).json();
+    assert.match(ready.kernels.embeddings, /^rust\(.*int8\)$/);
+    const res = await fetch(`${server.url}/v1/embeddings`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        input: fixture.cases.map((c) => c.text),
+        encoding_format: "base64",
+      }),
+    });
+    assert.equal(res.status, 200);
+    const body = await res.json();
+    assert.equal(body.model, fixture.model);
+    fixture.cases.forEach((c, i) => {
+      const cos = cosine(reference(body.data[i].embedding), reference(c.embedding));
+      assert.ok(cos >= 0.995, `${JSON.stringify(c.text.slice(0, 30))}: ${cos}`);
+    });
+    const tokens = fixture.cases.reduce((n, c) => n + c.ids.length, 0);
+    assert.equal(body.usage.prompt_tokens, tokens);
+
+    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    const bytes = Number(/^ligero_model_bytes\{[^}]*\} (\d+)/m.exec(metrics)?.[1]);
+    assert.ok(bytes > 20e6 && bytes < 26e6, `ligero_model_bytes ${bytes}`);
+    const rss = Number(/^process_resident_memory_bytes (\d+)/m.exec(metrics)?.[1]);
+    // measured 113 MiB (the server alone idles at ~71); the issue's target is 90 (not met yet,
+    // see docs/benchmarks.md); this bound catches regressions such as mapped pages leaking
+    // into RSS (150 MiB before the word table was quantized)
+    assert.ok(rss > 0 && rss <= 128 * 1024 * 1024, `server RSS ${(rss / 1048576).toFixed(1)} MiB`);
+  } finally {
+    await server.stop();
+  }
+});
