@@ -9,6 +9,10 @@ import { type Profile, profileServer, type Variant } from "./support/memory-run.
 
 const VARIANTS: Record<string, Variant> = {
   default: { name: "default" },
+  "optimize-for-size": {
+    name: "default + --optimize-for-size",
+    denoArgs: ["--v8-flags=--max-semi-space-size=1,--optimize-for-size"],
+  },
 };
 
 export default async function run(rounds = 1, names = Object.keys(VARIANTS)): Promise<void> {
@@ -46,7 +50,9 @@ function printProfile(name: string, runs: Profile[]): void {
     } MiB, ingestion ${(median(runs.map((p) => p.ingestMs)) / 1000).toFixed(1)} s; peak by ` +
       `status: ${
         ["extracting", "embedding"].map((s) => `${s} ${med((p) => p.peakBy[s] ?? 0)}`).join(", ")
-      } MiB\n`,
+      } MiB; search ${median(runs.map((p) => p.searchMs)).toFixed(1)} ms, chat ${
+        median(runs.map((p) => p.chatMs)).toFixed(1)
+      } ms (medians)\n`,
   );
 }
 

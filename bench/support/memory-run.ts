@@ -5,7 +5,7 @@
  */
 import { call, CORPUS, uploadFile } from "../../tests/support/api.ts";
 import { startServer } from "../../tests/support/server.ts";
-import { procMemory } from "./proc.ts";
+import { median, procMemory } from "./proc.ts";
 import { type RssBreakdown, rssBreakdown } from "./rss-breakdown.ts";
 
 export interface Variant {
@@ -30,6 +30,9 @@ export interface Profile {
   peakBy: Record<string, number>;
   hwm: number;
   ingestMs: number;
+  /** Median latency of the searches and of the chats. */
+  searchMs: number;
+  chatMs: number;
 }
 
 export interface ProfileOptions {
@@ -88,17 +91,23 @@ export async function profileServer(
     }
     const ingestMs = performance.now() - started;
     await snapshot("after ingest");
+    const searchTimes: number[] = [];
     for (let i = 0; i < searches; i++) {
+      const t0 = performance.now();
       const r = await call(client, "POST", "/search", { query: QUERIES[i % QUERIES.length] });
       if (r.status !== 200) throw new Error(`search failed: ${r.status}`);
+      searchTimes.push(performance.now() - t0);
     }
     await snapshot(`after ${searches} searches`);
+    const chatTimes: number[] = [];
     for (let i = 0; i < chats; i++) {
+      const t0 = performance.now();
       const r = await call(client, "POST", "/chat", {
         message: QUERIES[i % QUERIES.length],
         stream: false,
       });
       if (r.status !== 200) throw new Error(`chat failed: ${r.status} ${JSON.stringify(r.body)}`);
+      chatTimes.push(performance.now() - t0);
     }
     await snapshot(`after ${chats} chats`);
     return {
@@ -108,6 +117,8 @@ export async function profileServer(
       peakBy,
       hwm: procMemory(server.pid).peak,
       ingestMs,
+      searchMs: median(searchTimes),
+      chatMs: median(chatTimes),
     };
   } finally {
     await server.stop();
