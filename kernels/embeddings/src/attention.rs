@@ -31,7 +31,7 @@ pub fn attention(
         .collect();
     tasks.into_par_iter().for_each(|(span, head)| {
         let d = hidden / heads;
-        let padded = span.len.next_multiple_of(BLOCK);
+        let padded = span.len.next_multiple_of(LANES);
         let mut kt = vec![0f32; d * padded];
         let mut scores = vec![0f32; padded];
         let rows = &qkv[span.start * 3 * hidden..(span.start + span.len) * 3 * hidden];
@@ -46,8 +46,10 @@ pub fn attention(
 }
 
 /// Scores computed per block of this many keys: four AVX-512 registers, four independent
-/// multiply-add chains (one chain would wait on its own latency every step).
+/// multiply-add chains (one chain would wait on its own latency every step); the keys past
+/// the last full block go [`LANES`] at a time (the key buffer is padded to that).
 const BLOCK: usize = 64;
+const LANES: usize = 16;
 
 #[derive(Clone, Copy)]
 struct Head {
@@ -78,16 +80,13 @@ multiversion! {
         let scale = 1.0 / (d as f32).sqrt();
         for i in 0..len {
             let q = &rows[i * stride + q_at..][..d];
-            for (b, block) in scores.chunks_exact_mut(BLOCK).enumerate() {
-                let mut acc = [0f32; BLOCK];
-                for (e, &qe) in q.iter().enumerate() {
-                    let keys = &kt[e * padded + b * BLOCK..][..BLOCK];
-                    let qe = qe * scale;
-                    for (a, &k) in acc.iter_mut().zip(keys) {
-                        *a = qe.mul_add(k, *a);
-                    }
-                }
-                block.copy_from_slice(&acc);
+            let full = padded / BLOCK * BLOCK;
+            let (head_part, tail) = scores.split_at_mut(full);
+            for (b, block) in head_part.chunks_exact_mut(BLOCK).enumerate() {
+                score_block::<BLOCK>(q, scale, &kt[b * BLOCK..], padded, block);
+            }
+            for (b, block) in tail.chunks_exact_mut(LANES).enumerate() {
+                score_block::<LANES>(q, scale, &kt[full + b * LANES..], padded, block);
             }
             softmax(&mut scores[..len]);
             // SAFETY: each (sequence, head) task owns columns index·d..(index+1)·d of its rows.
@@ -102,6 +101,19 @@ multiversion! {
             }
         }
     }
+}
+
+/// `out[j] = scale · q · k[j]` for `W` keys, `kt` starting at the block's first key.
+#[inline(always)]
+fn score_block<const W: usize>(q: &[f32], scale: f32, kt: &[f32], padded: usize, out: &mut [f32]) {
+    let mut acc = [0f32; W];
+    for (e, &qe) in q.iter().enumerate() {
+        let qe = qe * scale;
+        for (a, &k) in acc.iter_mut().zip(&kt[e * padded..][..W]) {
+            *a = qe.mul_add(k, *a);
+        }
+    }
+    out.copy_from_slice(&acc);
 }
 
 /// `out = Σⱼ p[j]·v[j]` with the accumulators in registers (`D` floats), even and odd `j`

@@ -30,10 +30,14 @@ fn scale_for(amax: f32) -> f32 {
 }
 
 #[inline(always)]
+#[allow(clippy::manual_clamp)] // clamp() keeps a NaN, which the unchecked cast must not see
 fn quantize(v: f32, inv: f32) -> i32 {
-    // half away from zero, written so it vectorizes (round() is a libm call here)
-    let v = (v * inv).clamp(-127.0, 127.0);
-    (v + 0.5f32.copysign(v)) as i32
+    // Half away from zero, written so it vectorizes: round() is a libm call here, and `as`
+    // casts check for NaN and saturate element by element. max/min drop a NaN (IEEE maxNum),
+    // so the value is finite and within ±127.5.
+    let v = (v * inv).max(-127.0).min(127.0);
+    // SAFETY: finite and in i32 range, as argued above.
+    unsafe { (v + 0.5f32.copysign(v)).to_int_unchecked::<i32>() }
 }
 
 /// Quantizes `m` rows of `k` inputs, each input first multiplied by `smooth_inv[k]`.
@@ -67,7 +71,7 @@ multiversion! {
             let scale = scale_for(max_by(&smoothed, f32::abs));
             let inv = 1.0 / scale;
             for (d, &v) in q[range].iter_mut().zip(&smoothed) {
-                *d = (quantize(v, inv) + 128) as u8;
+                *d = (quantize(v, inv) + 128) as u8; // 1..=255
             }
             *scale_out = scale;
         }
