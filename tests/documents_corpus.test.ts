@@ -26,6 +26,20 @@ function manifest(): Map<string, Expectation> {
   return out;
 }
 
+/** Uploads like a well-behaved client: a 503 (memory or queue full) waits, then retries. */
+async function uploadPolitely(client: { url: string }, name: string) {
+  for (let attempt = 0;; attempt++) {
+    const res = await uploadFile(client, CORPUS + name);
+    if (res.status !== 503 || attempt === 600) return res;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
+function peakRss(pid: number): number {
+  const status = Deno.readTextFileSync(`/proc/${pid}/status`);
+  return Number(/^VmHWM:\s+(\d+) kB/m.exec(status)![1]) * 1024;
+}
+
 Deno.test({
   name: "every dev PDF reaches ready with its page count, or a clear failure code",
   // the whole corpus is ~3 700 pages: bounded, but not for quick local runs
@@ -40,9 +54,7 @@ Deno.test({
         string,
         { status: number; body: { document?: { id: string }; error?: { code: string } } }
       >();
-      for (const name of expected.keys()) {
-        uploads.set(name, await uploadFile(client, CORPUS + name));
-      }
+      for (const name of expected.keys()) uploads.set(name, await uploadPolitely(client, name));
       for (const [name, want] of expected) {
         const res = uploads.get(name)!;
         if (res.status !== 202) {
@@ -66,6 +78,13 @@ Deno.test({
       }
       assert.deepEqual(problems, []);
       assert.equal((await fetch(`${server.url}/health`)).status, 200);
+      // the promise: the whole corpus went through without RSS passing the ceiling
+      const ready = await (await fetch(`${server.url}/ready`)).json();
+      const peak = peakRss(server.pid);
+      assert.ok(
+        peak < ready.memory.ceiling,
+        `peak RSS ${peak} over the ceiling ${ready.memory.ceiling}`,
+      );
     } finally {
       await server.stop();
     }
