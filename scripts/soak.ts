@@ -1,6 +1,7 @@
 /**
  * `deno task soak [--seconds N]` (default 1800; CI runs 60): steady mixed traffic at a
- * sustainable rate, with clients that misbehave — chat streams aborted after the first
+ * sustainable rate (older documents deleted as new ones arrive, so the data set stays the
+ * same size), with clients that misbehave — chat streams aborted after the first
  * event, uploads abandoned half-way, requests timed out by the client — against a server
  * on a fresh data directory. Passes when RSS after warm-up grows by at most 5 MB, no upload
  * temp file is left, and the server is healthy; prints one markdown row for
@@ -14,6 +15,7 @@ import { startServer, type TestServer } from "../tests/support/server.ts";
 
 const MAX_GROWTH = 5 * 1024 * 1024;
 const RATE = 2;
+const KEEP_DOCUMENTS = 20;
 
 const { values } = parseArgs({ args: Deno.args, options: { seconds: { type: "string" } } });
 const seconds = Number(values.seconds ?? 1800);
@@ -53,6 +55,19 @@ async function misbehave(server: TestServer, n: number): Promise<void> {
   }
 }
 
+/** Deletes all but the newest `keep` documents, so the data set stays the same size and
+ * growth means a leak, not more data. */
+async function keepRecent(server: TestServer, keep: number): Promise<void> {
+  const res = await fetch(`${server.url}/documents?limit=200`).catch(() => undefined);
+  if (!res?.ok) return void await res?.body?.cancel();
+  const { documents } = await res.json() as { documents: { id: string; createdAt: string }[] };
+  const old = documents.sort((a, b) => b.createdAt.localeCompare(a.createdAt)).slice(keep);
+  for (const doc of old) {
+    await fetch(`${server.url}/documents/${doc.id}`, { method: "DELETE" })
+      .then((r) => r.body?.cancel()).catch(() => {});
+  }
+}
+
 async function soak(): Promise<boolean> {
   const server = await startServer({
     env: { DENO_V8_FLAGS: "--max-semi-space-size=1" }, // as the serve task runs it
@@ -61,7 +76,11 @@ async function soak(): Promise<boolean> {
     let stop = false;
     const rude = (async () => {
       for (let n = 0; !stop; n++) {
-        await Promise.all([misbehave(server, n), new Promise((r) => setTimeout(r, 1000))]);
+        await Promise.all([
+          misbehave(server, n),
+          keepRecent(server, KEEP_DOCUMENTS),
+          new Promise((r) => setTimeout(r, 1000)),
+        ]);
       }
     })();
     const load = await runMixedLoad({
