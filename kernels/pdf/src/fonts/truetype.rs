@@ -1,6 +1,6 @@
 //! Just enough of an embedded TrueType program to tell whether its character codes can mean
-//! Unicode text: a font whose `cmap` has only symbol or Macintosh subtables maps codes to
-//! glyphs with no Unicode meaning at all.
+//! Unicode text: a font whose `cmap` has only symbol or Macintosh subtables and whose glyphs
+//! have no names (`post` format 3) maps codes to glyphs with no Unicode meaning at all.
 
 fn u16_at(b: &[u8], at: usize) -> Option<u16> {
     Some(u16::from_be_bytes(b.get(at..at + 2)?.try_into().ok()?))
