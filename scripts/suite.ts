@@ -49,6 +49,8 @@ const steps: Step[] = [
     count: cargoCounts,
   },
   { name: "deno test", cmd: [DENO, "test", "-A", "--no-check=remote"], count: denoCounts },
+  // the short soak: RSS growth after warm-up, temp files left by rude clients
+  { name: "soak 60 s", cmd: [DENO, "run", "-A", "scripts/soak.ts", "--seconds", "60"] },
 ];
 
 async function run(step: Step): Promise<{ passed: number; failed: number }> {
