@@ -4,7 +4,7 @@
 use crate::encryption::Crypt;
 use crate::error::{damaged, not_pdf, too_large, Result};
 use crate::filters;
-use crate::limits::{MAX_INDIRECTION, MAX_OBJECTS};
+use crate::limits::{max_objects, MAX_INDIRECTION, MAX_OBJECTS};
 use crate::object::{Dict, Object, Stream};
 use crate::object_stream;
 use crate::pages::{self, Page};
@@ -144,7 +144,7 @@ impl Document {
         }
         for (n, stream, index) in found {
             let n = n as usize;
-            if n >= MAX_OBJECTS {
+            if n >= max_objects(self.data.len()) {
                 continue;
             }
             if n >= self.xref.entries.len() {

@@ -4,6 +4,12 @@
 pub const MAX_DEPTH: usize = 64;
 /// Highest object number accepted (the xref is a dense table indexed by it).
 pub const MAX_OBJECTS: usize = 8_000_000;
+
+/// The object-number limit for a file of `len` bytes: every object takes at least a byte
+/// even compressed, so a larger number is junk that would only inflate the tables.
+pub fn max_objects(len: usize) -> usize {
+    MAX_OBJECTS.min(len.saturating_add(1024))
+}
 /// Bytes one decoded stream may grow to: a zip bomb stops here.
 pub const MAX_DECODED: usize = 32 << 20;
 /// Chained references, object streams inside object streams, nested forms.

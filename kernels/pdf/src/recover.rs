@@ -3,14 +3,18 @@
 //! found on the way for /Root, /Info, /Encrypt and /ID.
 
 use crate::lexer::{is_white, Lexer, Token};
-use crate::limits::MAX_OBJECTS;
+use crate::limits::max_objects;
 use crate::object::{Dict, Object};
 use crate::parser::{parse_indirect, parse_object};
 use crate::xref::{Entry, Xref};
 use memchr::memmem;
 
 pub fn scan(data: &[u8]) -> Xref {
-    let mut xref = Xref::default();
+    let limit = max_objects(data.len());
+    let mut xref = Xref {
+        limit,
+        ..Xref::default()
+    };
     for at in memmem::find_iter(data, b"obj") {
         if data
             .get(at + 3)
@@ -28,7 +32,7 @@ pub fn scan(data: &[u8]) -> Xref {
         let Ok(n) = usize::try_from(num) else {
             continue;
         };
-        if n == 0 || n >= MAX_OBJECTS {
+        if n == 0 || n >= limit {
             continue;
         }
         if n >= xref.entries.len() {

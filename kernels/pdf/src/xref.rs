@@ -2,7 +2,7 @@
 
 use crate::filters;
 use crate::lexer::{Lexer, Token};
-use crate::limits::MAX_OBJECTS;
+use crate::limits::max_objects;
 use crate::object::{Dict, Object};
 use crate::parser::{parse_indirect, parse_object};
 use memchr::memmem;
@@ -19,6 +19,8 @@ pub enum Entry {
 pub struct Xref {
     pub entries: Vec<Entry>,
     pub trailer: Dict,
+    /// Object numbers at or above this are ignored (see `limits::max_objects`).
+    pub limit: usize,
 }
 
 impl Xref {
@@ -32,7 +34,7 @@ impl Xref {
     /// Records an entry unless a newer section already did (sections are read newest first).
     fn offer(&mut self, num: u64, entry: Entry, seen: &mut Vec<bool>) {
         let n = num as usize;
-        if n >= MAX_OBJECTS {
+        if n >= self.limit {
             return;
         }
         if n >= self.entries.len() {
@@ -50,7 +52,10 @@ impl Xref {
 /// with junk before the header have every offset shifted by it.
 pub fn read(data: &[u8], base: usize) -> Option<Xref> {
     let start = find_startxref(data)?;
-    let mut xref = Xref::default();
+    let mut xref = Xref {
+        limit: max_objects(data.len()),
+        ..Xref::default()
+    };
     let mut seen = Vec::new();
     let mut next = Some(start);
     let mut visited = Vec::new();

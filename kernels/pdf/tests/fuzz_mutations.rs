@@ -154,6 +154,17 @@ fn save(name: &str, bytes: &[u8]) -> PathBuf {
     path
 }
 
+/// Peak resident memory of this test process so far (Linux), in MB.
+fn peak_rss_mb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace()
+        .nth(1)?
+        .parse::<u64>()
+        .ok()
+        .map(|kb| kb / 1024)
+}
+
 #[test]
 fn regressions_stay_fixed() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/regressions");
@@ -162,6 +173,11 @@ fn regressions_stay_fixed() {
         if let Err(why) = run_case(bytes) {
             panic!("{}: {why}", entry.path().display());
         }
+    }
+    // oom-huge-object-numbers.pdf once took 725 MB (object numbers near the 8 M limit sized
+    // the xref tables); the whole process, mutation test included, stays far below that now
+    if let Some(mb) = peak_rss_mb() {
+        assert!(mb < 400, "peak RSS {mb} MB");
     }
 }
 

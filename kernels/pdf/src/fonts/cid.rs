@@ -15,7 +15,10 @@ pub struct Cid {
     pub to_unicode: Option<CMap>,
     /// The collection's CID → Unicode table, for fonts without (complete) ToUnicode.
     pub collection: Option<&'static [u8]>,
+    /// Widths from `c [w1 w2 ...]` entries, one per CID.
     pub widths: HashMap<u32, f64>,
+    /// Widths from `c_first c_last w` entries, kept as ranges: a hostile /W cannot inflate them.
+    pub width_ranges: Vec<(u32, u32, f64)>,
     pub default_width: f64,
 }
 
@@ -43,9 +46,10 @@ pub fn load_cid(doc: &Document, dict: &Dict, to_unicode: Option<CMap>) -> Cid {
         .and_then(|d| doc.get(d, b"DW").as_f64())
         .unwrap_or(1000.0);
     let mut widths = HashMap::new();
+    let mut width_ranges = Vec::new();
     if let Some(w) = desc_dict.map(|d| doc.get(d, b"W")) {
         if let Some(items) = w.as_array() {
-            cid_widths(doc, items, &mut widths);
+            cid_widths(doc, items, &mut widths, &mut width_ranges);
         }
     }
     let collection = desc_dict
@@ -62,6 +66,7 @@ pub fn load_cid(doc: &Document, dict: &Dict, to_unicode: Option<CMap>) -> Cid {
         to_unicode,
         collection,
         widths,
+        width_ranges,
         default_width,
     }
 }
@@ -72,7 +77,12 @@ fn is_ucs2(name: &[u8]) -> bool {
 }
 
 /// /W: `c [w1 w2 ...]` or `c_first c_last w`.
-fn cid_widths(doc: &Document, items: &[Object], out: &mut HashMap<u32, f64>) {
+fn cid_widths(
+    doc: &Document,
+    items: &[Object],
+    out: &mut HashMap<u32, f64>,
+    ranges: &mut Vec<(u32, u32, f64)>,
+) {
     let mut i = 0;
     while i < items.len() {
         let Some(first) = doc.resolve(&items[i]).as_i64() else {
@@ -81,7 +91,7 @@ fn cid_widths(doc: &Document, items: &[Object], out: &mut HashMap<u32, f64>) {
         let first = first.clamp(0, u32::MAX as i64) as u32;
         let next = doc.resolve(items.get(i + 1).unwrap_or(&Object::Null));
         if let Some(list) = next.as_array() {
-            for (k, w) in list.iter().enumerate().take(65536) {
+            for (k, w) in list.iter().enumerate() {
                 out.insert(first.saturating_add(k as u32), w.as_f64().unwrap_or(0.0));
             }
             i += 2;
@@ -91,10 +101,22 @@ fn cid_widths(doc: &Document, items: &[Object], out: &mut HashMap<u32, f64>) {
                 .get(i + 2)
                 .and_then(|o| doc.resolve(o).as_f64())
                 .unwrap_or(0.0);
-            for cid in first..=last.min(first.saturating_add(65535)) {
-                out.insert(cid, w);
-            }
+            ranges.push((first, last, w));
             i += 3;
         }
+    }
+}
+
+impl Cid {
+    /// Glyph width of `cid` in glyph-space units.
+    pub fn width(&self, cid: u32) -> f64 {
+        if let Some(&w) = self.widths.get(&cid) {
+            return w;
+        }
+        let range = self
+            .width_ranges
+            .iter()
+            .find(|&&(a, b, _)| (a..=b).contains(&cid));
+        range.map_or(self.default_width, |r| r.2)
     }
 }

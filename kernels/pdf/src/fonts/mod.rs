@@ -116,7 +116,7 @@ impl Font {
             } else if let Some(t) = c.collection {
                 buf.extend(cid_unicode::lookup(t, cid));
             }
-            let w = c.widths.get(&cid).copied().unwrap_or(c.default_width);
+            let w = c.width(cid);
             f(&buf, w * self.scale, len == 1 && code == 32);
         }
     }
