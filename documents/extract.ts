@@ -75,17 +75,26 @@ async function openPdf(bytes: Uint8Array, pdf: PdfKernel, maxPages: number) {
     doc.close();
     throw new ExtractionError("pdf_damaged", "the PDF has no pages");
   }
+  if (!doc.info.hasTextLayer) {
+    doc.close();
+    throw pdfFailure(new PdfError("no_text", "no page has extractable text"));
+  }
   return {
     pageCount: doc.info.pages,
     title: doc.info.title?.trim() || undefined,
     async *pages(first: number) {
-      for (let n = first; n <= doc.info.pages; n++) {
-        try {
-          yield { pageNumber: n, text: await doc.pageText(n) };
-        } catch (e) {
-          // one unreadable page should not sink the document
-          if (!(e instanceof PdfError) || e.code === "too_large") throw e;
-          yield { pageNumber: n, text: "" };
+      let next = first;
+      try {
+        // a batch of pages per kernel call, extracted on every core
+        for await (const { page, text } of doc.pages(first)) {
+          yield { pageNumber: page, text };
+          next = page + 1;
+        }
+      } catch (e) {
+        if (!(e instanceof PdfError) || e.code === "too_large") throw e;
+        // a batch failed: page by page from there, so one unreadable page does not sink it
+        for (let n = next; n <= doc.info.pages; n++) {
+          yield { pageNumber: n, text: await doc.pageText(n).catch(() => "") };
         }
       }
     },
