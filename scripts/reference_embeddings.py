@@ -10,6 +10,7 @@ truncation at sentence_bert_config.json's max_seq_length, as sentence-transforme
 Run once after changing the texts or the model (CI does not run it; the fixture is committed):
     pip install numpy tokenizers safetensors
     python3 scripts/reference_embeddings.py [model_dir]
+    deno fmt tests/fixtures/embeddings-reference.json   # the repo's format check covers JSON
 """
 import base64
 import json
