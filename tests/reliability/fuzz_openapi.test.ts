@@ -37,8 +37,10 @@ Deno.test({
           `${server.url}/openapi.json`,
           "--max-time",
           SECONDS,
+          // one worker: hypothesis describes strategies by reading lambda sources, which
+          // crashed once inside schemathesis with two worker threads (not a server error)
           "--workers",
-          "2",
+          "1",
           "--checks",
           "not_a_server_error,status_code_conformance,content_type_conformance," +
           "response_schema_conformance",
