@@ -191,24 +191,12 @@ impl<'a> Lexer<'a> {
         out
     }
 
+    /// A `<hex string>`: the same decoding as the ASCIIHexDecode filter, up to the `>`.
     fn hex(&mut self) -> Vec<u8> {
-        let mut out = Vec::new();
-        let mut hi: Option<u8> = None;
-        while let Some(&c) = self.data.get(self.pos) {
-            self.pos += 1;
-            if c == b'>' {
-                break;
-            }
-            let Some(v) = hex_val(c) else { continue };
-            match hi.take() {
-                Some(h) => out.push(h << 4 | v),
-                None => hi = Some(v),
-            }
-        }
-        if let Some(h) = hi {
-            out.push(h << 4);
-        }
-        out
+        let rest = &self.data[self.pos.min(self.data.len())..];
+        let end = memchr::memchr(b'>', rest).map_or(rest.len(), |i| i + 1);
+        self.pos += end;
+        crate::filters::ascii::hex(&rest[..end])
     }
 
     fn number(&mut self) -> Token<'a> {

@@ -1,7 +1,7 @@
 //! Stream filters. Text extraction only needs the general-purpose ones; image codecs
 //! (DCT, JPX, CCITT, JBIG2) are reported as unsupported and their streams skipped.
 
-mod ascii;
+pub(crate) mod ascii;
 mod flate;
 mod lzw;
 mod predictor;
