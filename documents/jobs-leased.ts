@@ -34,6 +34,8 @@ export class LeasedQueue implements JobQueue {
   readonly #running = new Map<string, { lost: boolean }>();
   readonly #listeners = new ProgressListeners();
   #waiting = 0;
+  /** Leases a failed release left held: released at the next claim, not left to expire. */
+  readonly #unreleased = new Set<string>();
   #claiming: Promise<void> | undefined;
   #again = false;
   #failing = false;
@@ -113,6 +115,10 @@ export class LeasedQueue implements JobQueue {
   }
 
   async #claim(): Promise<void> {
+    for (const documentId of this.#unreleased) {
+      await this.jobs.release(documentId, this.owner);
+      this.#unreleased.delete(documentId);
+    }
     while (this.#running.size < this.options.concurrency) {
       const documentId = await this.jobs.claim(this.owner, this.options.leaseMs);
       if (!documentId) break;
@@ -143,7 +149,8 @@ export class LeasedQueue implements JobQueue {
       lease.lost ? Promise.resolve() : this.fail(id, code, message);
     runJob(documentId, this.work, fail, report).catch(() => {}).finally(async () => {
       clearInterval(renew);
-      await this.jobs.release(documentId, this.owner).catch(() => {});
+      // a job the store's outage interrupted is claimed again as soon as the store is back
+      await this.jobs.release(documentId, this.owner).catch(() => this.#unreleased.add(documentId));
       this.#running.delete(documentId);
       if (this.#running.size === 0) { for (const resolve of this.#idle.splice(0)) resolve(); }
       this.#wake();

@@ -9,7 +9,7 @@ import { KernelError } from "../kernels/ffi.ts";
 import { releaseFreedMemory } from "../kernels/libc.ts";
 import { log } from "../server/log.ts";
 import { Gauge, metrics } from "../server/metrics.ts";
-import { RecordMissingError } from "../plugins/store/types.ts";
+import { RecordMissingError, StoreUnavailableError } from "../plugins/store/types.ts";
 import { ExtractionError } from "./extract.ts";
 import type { Progress } from "./ingest.ts";
 
@@ -137,6 +137,12 @@ export async function runJob(
     if (e instanceof RecordMissingError) return; // deleted while it was being ingested
     if (e instanceof JobAbandonedError) {
       log.warn("ingestion abandoned", { documentId, reason: e.message });
+      return;
+    }
+    if (e instanceof StoreUnavailableError) {
+      // not the document's fault, and nothing to record it in: the job stays unfinished and
+      // resumes from what was committed (a shared queue claims it again; SQLite at restart)
+      log.warn("ingestion interrupted: the store is unavailable", { documentId, error: e.message });
       return;
     }
     const { code, message } = failureOf(e);

@@ -17,6 +17,7 @@ const MIGRATION_LOCK = 0x6c6967657230;
 const CONNECTION_CODES = new Set([
   "ECONNREFUSED",
   "ECONNRESET",
+  "EPIPE", // written to a socket the server already closed
   "ETIMEDOUT",
   "ENOTFOUND",
   "EHOSTUNREACH",
@@ -31,8 +32,17 @@ export function connect(url: string, poolSize: number): Sql {
     max: poolSize,
     connect_timeout: 5,
     idle_timeout: 60,
+    // postgres.js delays each reconnect by 3^n / 100 s (up to 20 s), n counting every failed
+    // connect of the whole pool since the last success: after a restart, queries waited that
+    // long for a connection. A refused connect costs little, so retry soon.
+    backoff: reconnectDelay,
     onnotice: () => {}, // to_tsquery's "only stop words" notices
   });
+}
+
+/** Seconds before a closed connection connects again, after `retries` failed connects. */
+function reconnectDelay(retries: number): number {
+  return Math.min(0.05 * 2 ** retries, 0.5);
 }
 
 export async function migrate(sql: Sql): Promise<void> {
