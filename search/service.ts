@@ -5,11 +5,11 @@
  */
 import type { Config } from "../config/schema.ts";
 import type { EmbeddingKernel } from "../plugins/embeddings/types.ts";
-import { snippet } from "../plugins/store/snippet.ts";
 import { queryTerms } from "../plugins/store/terms.ts";
-import type { Store, TextHit } from "../plugins/store/types.ts";
+import type { Store } from "../plugins/store/types.ts";
 import { reciprocalRankFusion } from "./fusion.ts";
 import type { IndexSync, VectorHit } from "./index-sync.ts";
+import { snippet } from "./snippet.ts";
 
 export type SearchMode = "vector" | "text" | "hybrid";
 
@@ -56,7 +56,6 @@ export class SearchService {
 
     const chunks = await this.store.getChunks(fused.map((f) => f.id), q.ownerId);
     const byId = new Map(chunks.map((c) => [c.id, c]));
-    const textHits = new Map<number, TextHit>(text.map((h) => [h.chunkId, h]));
     const terms = new Set(queryTerms(q.query));
     return fused.flatMap((f) => {
       const chunk = byId.get(f.id);
@@ -69,7 +68,7 @@ export class SearchService {
         pageEnd: chunk.pageEnd,
         score: f.score,
         ranks: { vector: f.ranks[0], text: f.ranks[1] },
-        snippet: textHits.get(f.id)?.snippet ?? snippet(chunk.text, "other", terms),
+        snippet: snippet(chunk.text, chunk.documentLanguage, terms),
         text: chunk.text,
       }];
     });

@@ -7,8 +7,7 @@ import type { TransactionSql } from "postgres";
 import { PostgresAccounts } from "./postgres-accounts.ts";
 import { connect, guard, migrate } from "./postgres-database.ts";
 import { patchColumns, toChunk, toDocument } from "./rows.ts";
-import { snippet } from "./snippet.ts";
-import { cjkTerms, queryTerms, queryWords } from "./terms.ts";
+import { cjkTerms, queryWords } from "./terms.ts";
 import { PostgresChanges, PostgresJobs, PostgresSources, recordChange } from "./postgres-shared.ts";
 import { streamPostgresVectors } from "./postgres-vectors.ts";
 import { vectorBytes } from "./vectors.ts";
@@ -230,7 +229,7 @@ export class PostgresStore extends PostgresAccounts {
     if (ids.length === 0) return Promise.resolve([]);
     return guard(async () => {
       const rows = await this.sql`SELECT c.id, c.document_id, c.ordinal, c.page_start,
-          c.page_end, c.text, c.token_count, d.title, d.owner_id
+          c.page_end, c.text, c.token_count, d.title, d.owner_id, d.language
         FROM chunks c JOIN documents d ON d.id = c.document_id
         WHERE c.id = ANY(${ids.map(String)}::bigint[])`;
       const byId = new Map(
@@ -247,12 +246,10 @@ export class PostgresStore extends PostgresAccounts {
     const stemmed = words.join(" | ");
     const cjk = words.map(cjkTerms).join(" ").split(" ").filter((t) => t.length > 0);
     const plain = [...words, ...cjk].join(" | ");
-    const termSet = new Set(queryTerms(query));
     return guard(async () => {
       const rows = await this.sql`WITH q AS (SELECT to_tsquery('spanish', ${stemmed})
             || to_tsquery('english', ${stemmed}) || to_tsquery('simple', ${plain}) AS q)
-        SELECT c.id, c.document_id, c.page_start, c.page_end, c.text, d.language,
-          ts_rank_cd(c.tsv, q.q) AS rank
+        SELECT c.id, c.document_id, c.page_start, c.page_end, ts_rank_cd(c.tsv, q.q) AS rank
         FROM q, chunks c JOIN documents d ON d.id = c.document_id
         WHERE c.tsv @@ q.q AND d.owner_id = ${ownerId} AND d.status = 'ready'
           ${documentIds ? this.sql`AND d.id = ANY(${documentIds}::text[])` : this.sql``}
@@ -261,7 +258,6 @@ export class PostgresStore extends PostgresAccounts {
         chunkId: Number(r.id),
         documentId: String(r.document_id),
         score: Number(r.rank),
-        snippet: snippet(r.text, r.language as Language, termSet),
         pageStart: Number(r.page_start),
         pageEnd: Number(r.page_end),
       }));

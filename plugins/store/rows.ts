@@ -50,6 +50,7 @@ export function toChunk(r: Row): Chunk {
     id: int(r.id),
     documentId: String(r.document_id),
     documentTitle: r.title,
+    documentLanguage: r.language as Language,
     ownerId: r.owner_id,
     ordinal: int(r.ordinal),
     pageStart: int(r.page_start),

@@ -7,7 +7,6 @@
  */
 import { SqliteAccounts } from "./sqlite-accounts.ts";
 import { SqliteDatabase } from "./sqlite-database.ts";
-import { snippet } from "./snippet.ts";
 import { indexTerms, queryTerms } from "./terms.ts";
 import { patchColumns, type Row, toChunk, toDocument } from "./rows.ts";
 import { streamSqliteVectors } from "./sqlite-vectors.ts";
@@ -222,7 +221,8 @@ export class SqliteStore extends SqliteAccounts {
     if (ids.length === 0) return [];
     const rows = this.guard(() =>
       this.s.q(
-        `SELECT c.*, d.title, d.owner_id FROM chunks c JOIN documents d ON d.id = c.document_id
+        `SELECT c.*, d.title, d.owner_id, d.language FROM chunks c
+         JOIN documents d ON d.id = c.document_id
          WHERE c.id IN (SELECT value FROM json_each(?))`,
       ).all(JSON.stringify(ids))
     );
@@ -241,7 +241,7 @@ export class SqliteStore extends SqliteAccounts {
     })`;
     const rows = this.guard(() =>
       this.s.q(
-        `SELECT c.id, c.document_id, c.page_start, c.page_end, c.text, d.language,
+        `SELECT c.id, c.document_id, c.page_start, c.page_end,
            bm25(chunk_terms, 1.0, 0.0) AS rank
          FROM chunk_terms JOIN chunks c ON c.id = chunk_terms.rowid
            JOIN documents d ON d.id = c.document_id
@@ -250,12 +250,10 @@ export class SqliteStore extends SqliteAccounts {
          ORDER BY rank, c.id LIMIT ?`,
       ).all(match, ownerId, ...Array(2).fill(documentIds ? JSON.stringify(documentIds) : null), k)
     );
-    const termSet = new Set(terms);
     return rows.map((r: Row) => ({
       chunkId: Number(r.id),
       documentId: String(r.document_id),
       score: -Number(r.rank),
-      snippet: snippet(r.text, r.language as Language, termSet),
       pageStart: Number(r.page_start),
       pageEnd: Number(r.page_end),
     }));

@@ -83,6 +83,8 @@ export interface Chunk {
   id: number;
   documentId: string;
   documentTitle: string;
+  /** The document's full-text language: what its snippet highlights by. */
+  documentLanguage: Language;
   ownerId: string;
   ordinal: number;
   pageStart: number;
@@ -110,8 +112,6 @@ export interface TextHit {
   documentId: string;
   /** Higher is better; comparable only within one result list (bm25 vs ts_rank_cd). */
   score: number;
-  /** A window of the chunk with matched words in `<mark>…</mark>`, the rest HTML-escaped. */
-  snippet: string;
   pageStart: number;
   pageEnd: number;
 }

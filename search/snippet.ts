@@ -1,10 +1,11 @@
 /**
- * The highlighted snippet of a full-text hit, made here for both backends so they show the
- * same thing: the window of the chunk with the most matched words, matches in `<mark>`.
+ * The highlighted snippet of a search result: the window of the chunk with the most matched
+ * words, matches in `<mark>`. Made by the service for the fused top k only (both store
+ * backends return ids and ranks), so no work goes into candidates that fusion drops.
  * Matching uses the index's own terms, so "datos" is marked for the query "dato".
  */
-import { WORD, wordTerms } from "./terms.ts";
-import type { Language } from "./types.ts";
+import { WORD, wordTerms } from "../plugins/store/terms.ts";
+import type { Language } from "../plugins/store/types.ts";
 
 const WINDOW_WORDS = 32;
 
