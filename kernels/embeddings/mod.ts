@@ -188,6 +188,10 @@ export class RustEmbeddings implements EmbeddingKernel {
     return { count: count[0], offsets };
   }
 
+  hold<T>(work: () => Promise<T>): Promise<T> {
+    return work();
+  }
+
   #assertOpen(): void {
     if (this.#closed) throw new Error("embeddings kernel is closed");
   }

@@ -10,8 +10,8 @@
 
 use crate::attention::{attention, Span};
 use crate::config::BertConfig;
-use crate::gemm::{Format, Isa, Linear, QuantizedRows};
-use crate::ops::{add_layer_norm, gelu, layer_norm};
+use crate::gemm::{Activation, Format, Isa, Linear, QuantizedRows};
+use crate::ops::{add_layer_norm, layer_norm};
 use crate::safetensors::Tensors;
 use crate::words::{self, WordTable};
 use ligero_abi::KernelResult;
@@ -181,7 +181,8 @@ pub struct Scratch {
     ctx: Vec<f32>,
     tmp: Vec<f32>,
     inter: Vec<f32>,
-    quant: QuantizedRows,
+    /// One per projection of the `[q | k | v]` step, which run in parallel.
+    quant: [QuantizedRows; 3],
 }
 
 impl Bert {
@@ -255,10 +256,17 @@ impl Bert {
         let heads = self.cfg.num_attention_heads;
         for layer in &self.layers {
             let (attn, out) = (&layer.attention, &layer.output);
-            let projections = [&attn.self_.query, &attn.self_.key, &attn.self_.value];
-            for (i, proj) in projections.into_iter().enumerate() {
-                proj.forward(isa, &s.hidden, m, &mut s.qkv[i * h..], 3 * h, &mut s.quant);
-            }
+            let a = &attn.self_;
+            let projections = [(&a.query, 0), (&a.key, h), (&a.value, 2 * h)];
+            Linear::forward_many(
+                isa,
+                &projections,
+                &s.hidden,
+                m,
+                &mut s.qkv,
+                3 * h,
+                &mut s.quant,
+            );
             attention(
                 isa,
                 &s.qkv[..m * 3 * h],
@@ -267,9 +275,10 @@ impl Bert {
                 heads,
                 h,
             );
+            let q = &mut s.quant[0];
             attn.output
                 .dense
-                .forward(isa, &s.ctx, m, &mut s.tmp, h, &mut s.quant);
+                .forward(isa, &s.ctx, m, &mut s.tmp, h, q, Activation::None);
             let ln = &attn.output.layer_norm;
             add_layer_norm(
                 isa,
@@ -279,12 +288,12 @@ impl Bert {
                 &ln.bias,
                 eps,
             );
+            let q = &mut s.quant[0];
             layer
                 .intermediate
-                .forward(isa, &s.hidden, m, &mut s.inter, f, &mut s.quant);
-            gelu(isa, &mut s.inter[..m * f]);
+                .forward(isa, &s.hidden, m, &mut s.inter, f, q, Activation::Gelu);
             out.dense
-                .forward(isa, &s.inter, m, &mut s.tmp, h, &mut s.quant);
+                .forward(isa, &s.inter, m, &mut s.tmp, h, q, Activation::None);
             let ln = &out.layer_norm;
             add_layer_norm(
                 isa,

@@ -13,8 +13,12 @@ mod normalizer;
 mod ops;
 mod pooling;
 mod safetensors;
-mod tokenizer;
+/// Public for the tokenizer's fuzz target (kernels/embeddings/fuzz).
+pub mod tokenizer;
 mod words;
+
+#[cfg(test)]
+mod timing;
 
 use ligero_abi::{guard, slice, slice_mut, KernelError, KernelResult};
 use model::Model;

@@ -70,21 +70,24 @@ impl Model {
 
     /// Embeds `texts` into `out` (`texts.len() × dims`, L2-normalized rows).
     pub fn embed(&self, texts: &[&str], out: &mut [f32]) -> KernelResult<Vec<TextInfo>> {
-        let dims = self.dims();
-        if out.len() != texts.len() * dims {
+        if out.len() != texts.len() * self.dims() {
             return Err(KernelError::new(
                 Status::BufferTooSmall,
                 "output must hold n × dims floats",
             ));
         }
-        let max_len = self.max_len();
+        // one hop into the pool for the whole call: each hop wakes a worker and parks the
+        // caller, which costs more than tokenizing a query
+        self.pool.install(|| self.embed_in_pool(texts, out))
+    }
+
+    fn embed_in_pool(&self, texts: &[&str], out: &mut [f32]) -> KernelResult<Vec<TextInfo>> {
+        let (dims, max_len) = (self.dims(), self.max_len());
         let pass_tokens = PASS_TOKENS.max(max_len);
-        let encodings: Vec<Encoding> = self.pool.install(|| {
-            texts
-                .par_iter()
-                .map(|t| self.tokenizer.encode(t, max_len))
-                .collect()
-        });
+        let encodings: Vec<Encoding> = texts
+            .par_iter()
+            .map(|t| self.tokenizer.encode(t, max_len))
+            .collect();
         let mut scratch = self.scratch.lock().unwrap_or_else(|e| e.into_inner());
         let mut ids = Vec::with_capacity(pass_tokens);
         let mut spans = Vec::new();
@@ -120,8 +123,7 @@ impl Model {
         if spans.is_empty() {
             return Ok(());
         }
-        self.pool
-            .install(|| self.bert.forward(self.isa, ids, spans, s))?;
+        self.bert.forward(self.isa, ids, spans, s)?;
         let (dims, mode) = (self.dims(), self.bert.cfg.pooling);
         for (span, row) in spans.iter().zip(out.chunks_exact_mut(dims)) {
             pool(&s.hidden, *span, dims, mode, row);

@@ -13,6 +13,7 @@ mod avx512;
 mod quantize;
 pub mod scalar;
 
+use crate::ops::gelu;
 pub use quantize::{quantize_rows, QuantizedRows, GROUP};
 use rayon::prelude::*;
 
@@ -70,6 +71,13 @@ pub enum Packed {
     },
 }
 
+/// What a layer applies to its outputs, inside its GEMM tasks while they are in cache.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Activation {
+    None,
+    Gelu,
+}
+
 /// How a layer's weights are stored.
 pub enum Format<'a> {
     F32,
@@ -123,8 +131,9 @@ impl Linear {
         weights + self.bias.len() * 4
     }
 
-    /// `out[r·ldc + c] = (x[m, k] · Wᵀ + b)[r, c]`, columns split across the current rayon
-    /// pool. `q` is scratch for the quantized activations of the int8 path.
+    /// `out[r·ldc + c] = act((x[m, k] · Wᵀ + b)[r, c])`, columns split across the current
+    /// rayon pool. `q` is scratch for the quantized activations of the int8 path.
+    #[allow(clippy::too_many_arguments)]
     pub fn forward(
         &self,
         isa: Isa,
@@ -133,19 +142,66 @@ impl Linear {
         out: &mut [f32],
         ldc: usize,
         q: &mut QuantizedRows,
+        act: Activation,
     ) {
         let needed = if m == 0 { 0 } else { (m - 1) * ldc + self.n };
         assert!(
             x.len() >= m * self.k && out.len() >= needed && ldc >= self.n,
             "linear: bad buffers"
         );
+        // SAFETY: checked above that out holds m rows of ldc ≥ n floats.
+        unsafe { self.forward_raw(isa, x, m, SendPtr(out.as_mut_ptr()), ldc, q, act) }
+    }
+
+    /// Several layers over the same input at once, `layers[i] = (layer, column)` writing
+    /// columns `column..column + n` of `out`, each with its own quantization scratch `q[i]`:
+    /// one parallel region instead of one per layer (a short query's layers are only a few
+    /// tasks each, and every region costs a wake-up of the other threads).
+    pub fn forward_many(
+        isa: Isa,
+        layers: &[(&Linear, usize)],
+        x: &[f32],
+        m: usize,
+        out: &mut [f32],
+        ldc: usize,
+        q: &mut [QuantizedRows],
+    ) {
+        let fits = layers.iter().all(|(l, col)| {
+            x.len() >= m * l.k
+                && col + l.n <= ldc
+                && (m == 0 || out.len() >= (m - 1) * ldc + col + l.n)
+        });
+        assert!(fits && q.len() >= layers.len(), "linear: bad buffers");
+        let out = SendPtr(out.as_mut_ptr());
+        layers.par_iter().zip(q).for_each(|(&(layer, col), q)| {
+            // SAFETY: checked above; layers write disjoint column ranges.
+            unsafe {
+                let out = SendPtr(out.get().add(col));
+                layer.forward_raw(isa, x, m, out, ldc, q, Activation::None)
+            }
+        });
+    }
+
+    /// # Safety
+    /// `out` must point to `m` rows of `ldc ≥ n` floats; no other thread writes its first
+    /// `n` columns.
+    #[allow(clippy::too_many_arguments)]
+    unsafe fn forward_raw(
+        &self,
+        isa: Isa,
+        x: &[f32],
+        m: usize,
+        out: SendPtr,
+        ldc: usize,
+        q: &mut QuantizedRows,
+        act: Activation,
+    ) {
         if let Packed::I8 { smooth_inv, .. } = &self.packed {
             quantize_rows(isa, x, m, self.k, smooth_inv, q);
         }
         let panels = self.n / NR;
         // ~4 tasks per thread keeps both cores busy without splitting panels too finely
         let per_task = panels.div_ceil(rayon::current_num_threads() * 4).max(1);
-        let out_ptr = SendPtr(out.as_mut_ptr());
         let q: &QuantizedRows = q;
         (0..panels)
             .into_par_iter()
@@ -153,7 +209,15 @@ impl Linear {
             .for_each(|first| {
                 let count = per_task.min(panels - first);
                 // SAFETY: tasks write disjoint column ranges [first·NR, (first+count)·NR) of out.
-                unsafe { self.panels(isa, x, q, m, first, count, out_ptr.get(), ldc) };
+                unsafe {
+                    self.panels(isa, x, q, m, first, count, out.get(), ldc);
+                    if act == Activation::Gelu {
+                        for r in 0..m {
+                            let at = out.get().add(r * ldc + first * NR);
+                            gelu(isa, std::slice::from_raw_parts_mut(at, count * NR));
+                        }
+                    }
+                }
             });
     }
 

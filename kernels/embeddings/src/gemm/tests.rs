@@ -37,7 +37,15 @@ fn run(isa: Isa, int8: bool, m: usize) -> (Vec<f32>, Vec<f64>) {
     };
     let layer = Linear::new(&w, &b, n, k, format);
     let mut out = vec![0f32; m * n];
-    layer.forward(isa, &x, m, &mut out, n, &mut QuantizedRows::default());
+    layer.forward(
+        isa,
+        &x,
+        m,
+        &mut out,
+        n,
+        &mut QuantizedRows::default(),
+        Activation::None,
+    );
     (out, reference(&x, &w, &b, m, n, k))
 }
 
@@ -124,7 +132,7 @@ fn timing() {
             let s = pool.install(|| {
                 let t = cpu_seconds();
                 for _ in 0..reps {
-                    layer.forward(isa, &x, m, &mut out, n, &mut q);
+                    layer.forward(isa, &x, m, &mut out, n, &mut q, Activation::None);
                 }
                 (cpu_seconds() - t) / reps as f64
             });
