@@ -135,5 +135,20 @@ export const searchCases: Case[] = [
         chunks: [{ ordinal: 0, pageStart: 1, pageEnd: 1, text: "pending words", tokenCount: 2 }],
       });
       assert.deepEqual(await store.searchText({ ownerId: "alice", query: "pending", k: 5 }), []);
+      // the better-ranked chunks of the unfinished document must not crowd out a ready one
+      await store.writeChunks({
+        documentId: d.id,
+        model: "m",
+        chunks: [1, 2].map((i) => ({
+          ordinal: i,
+          pageStart: 1,
+          pageEnd: 1,
+          text: "pending pending",
+          tokenCount: 2,
+        })),
+      });
+      const ready = await addDoc(store, "alice", "en", ["one pending word among many others here"]);
+      const hits = await store.searchText({ ownerId: "alice", query: "pending", k: 2 });
+      assert.deepEqual(hits.map((h) => h.documentId), [ready]);
     })],
 ];

@@ -7,8 +7,9 @@
  */
 import { SqliteAccounts } from "./sqlite-accounts.ts";
 import { SqliteDatabase } from "./sqlite-database.ts";
-import { indexTerms, queryTerms } from "./terms.ts";
-import { patchColumns, type Row, toChunk, toDocument } from "./rows.ts";
+import { indexTerms } from "./terms.ts";
+import { patchColumns, toChunk, toDocument } from "./rows.ts";
+import { ownerToken, searchSqliteText } from "./sqlite-search.ts";
 import { streamSqliteVectors } from "./sqlite-vectors.ts";
 import { vectorBytes } from "./vectors.ts";
 import {
@@ -232,31 +233,8 @@ export class SqliteStore extends SqliteAccounts {
     return ids.flatMap((id) => byId.has(id) ? [toChunk(byId.get(id)!)] : []);
   }
 
-  async searchText({ ownerId, query, k, documentIds }: TextSearchQuery): Promise<TextHit[]> {
-    const terms = queryTerms(query);
-    if (terms.length === 0 || k <= 0 || documentIds?.length === 0) return [];
-    // Only the owner's rows are ranked; bm25 gives the owner column no weight.
-    const match = `owner : "${ownerToken(ownerId)}" AND terms : (${
-      terms.map((t) => `"${t.replaceAll('"', '""')}"`).join(" OR ")
-    })`;
-    const rows = this.guard(() =>
-      this.s.q(
-        `SELECT c.id, c.document_id, c.page_start, c.page_end,
-           bm25(chunk_terms, 1.0, 0.0) AS rank
-         FROM chunk_terms JOIN chunks c ON c.id = chunk_terms.rowid
-           JOIN documents d ON d.id = c.document_id
-         WHERE chunk_terms MATCH ? AND d.owner_id = ? AND d.status = 'ready'
-           AND (? IS NULL OR d.id IN (SELECT value FROM json_each(?)))
-         ORDER BY rank, c.id LIMIT ?`,
-      ).all(match, ownerId, ...Array(2).fill(documentIds ? JSON.stringify(documentIds) : null), k)
-    );
-    return rows.map((r: Row) => ({
-      chunkId: Number(r.id),
-      documentId: String(r.document_id),
-      score: -Number(r.rank),
-      pageStart: Number(r.page_start),
-      pageEnd: Number(r.page_end),
-    }));
+  async searchText(query: TextSearchQuery): Promise<TextHit[]> {
+    return this.guard(() => searchSqliteText(this.s, query));
   }
 
   streamVectors(model: string, batchSize: number, afterChunkId = 0): AsyncGenerator<VectorBatch> {
@@ -275,11 +253,4 @@ export class SqliteStore extends SqliteAccounts {
     if (!row) throw new RecordMissingError(`document ${id} does not exist`);
     return { language: row.language as Language, owner: String(row.owner_id) };
   }
-}
-
-/** An owner id as one FTS5 token: "o" + hex of its UTF-8 bytes (any id, no collisions). */
-function ownerToken(ownerId: string): string {
-  let hex = "o";
-  for (const byte of new TextEncoder().encode(ownerId)) hex += byte.toString(16).padStart(2, "0");
-  return hex;
 }
