@@ -172,6 +172,8 @@ export const configSchema = z.object({
     vectorWeight: z.number().min(0).max(10).default(1),
     textWeight: z.number().min(0).max(10).default(1.5),
     maxK: z.number().int().min(1).max(1000).default(100),
+    /** Query embeddings kept for repeated queries (~2 KiB each with MiniLM); 0 turns it off. */
+    queryCacheEntries: z.number().int().min(0).max(100_000).default(256),
   }).strict().prefault({}),
   chat: z.object({
     /** Passages retrieved for an answer (the prompt budget may keep fewer). */

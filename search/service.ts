@@ -9,6 +9,7 @@ import { queryTerms } from "../plugins/store/terms.ts";
 import type { Store } from "../plugins/store/types.ts";
 import { reciprocalRankFusion } from "./fusion.ts";
 import type { IndexSync, VectorHit } from "./index-sync.ts";
+import { QueryEmbeddings } from "./query-embeddings.ts";
 import { snippet } from "./snippet.ts";
 
 export type SearchMode = "vector" | "text" | "hybrid";
@@ -35,12 +36,16 @@ export interface SearchResult {
 }
 
 export class SearchService {
+  readonly #queries: QueryEmbeddings;
+
   constructor(
     private readonly config: Config,
     private readonly store: Store,
-    private readonly embeddings: EmbeddingKernel,
+    embeddings: EmbeddingKernel,
     private readonly index: IndexSync,
-  ) {}
+  ) {
+    this.#queries = new QueryEmbeddings(embeddings, config.retrieval.queryCacheEntries);
+  }
 
   async search(q: SearchQuery): Promise<SearchResult[]> {
     const { candidates, rrfK, vectorWeight, textWeight } = this.config.retrieval;
@@ -75,7 +80,7 @@ export class SearchService {
   }
 
   async #vector(q: SearchQuery, depth: number): Promise<VectorHit[]> {
-    const query = await this.embeddings.embed([q.query]);
+    const query = await this.#queries.embed(q.query);
     return this.index.search(query, depth, q.ownerId, q.documentIds);
   }
 }
