@@ -52,8 +52,10 @@ impl Layout {
             .collect();
         let mut out = String::with_capacity(self.text.len() + self.text.len() / 4);
         for line in split_lines(&glyphs) {
-            let text = if rtl::line_is_rtl(line.iter().map(|x| x.1)) {
-                rtl::line_text(line, RTL_SPACE_GAP)
+            let text = if rtl::has_rtl(line.iter().map(|x| x.1)) {
+                let rtl_main = rtl::line_is_rtl(line.iter().map(|x| x.1));
+                let gap = if rtl_main { RTL_SPACE_GAP } else { SPACE_GAP };
+                rtl::line_text(line, gap, rtl_main)
             } else {
                 ltr_line(line)
             };

@@ -1,86 +1,236 @@
-//! Right-to-left lines (Arabic, Hebrew): glyphs are placed visually, so a line is read by
-//! position from the right, keeping left-to-right runs (numbers, Latin) in their order.
+//! Lines with right-to-left text (Arabic, Persian, Hebrew). Their glyphs are placed visually,
+//! so the line is read by position and reordered into logical order the way pdftotext does:
+//! right-to-left runs (with the spaces and punctuation between them) reversed, runs of Latin
+//! letters and numbers kept left to right, the runs themselves ordered by the line's main
+//! direction.
 
 use crate::layout::Glyph;
 
 pub fn is_rtl(c: char) -> bool {
-    matches!(u32::from(c), 0x0590..=0x08FF | 0xFB1D..=0xFDFF | 0xFE70..=0xFEFF)
+    matches!(u32::from(c), 0x0590..=0x08FF | 0xFB1D..=0xFDFF | 0xFE70..=0xFEFC)
 }
 
-fn is_strong_ltr(c: char) -> bool {
-    c.is_alphanumeric() && !is_rtl(c)
+/// Digits keep left-to-right order inside right-to-left text, Arabic-Indic ones too.
+fn is_number(c: char) -> bool {
+    c.is_ascii_digit() || matches!(u32::from(c), 0x0660..=0x066C | 0x06F0..=0x06F9)
 }
 
 fn is_mark(c: char) -> bool {
     matches!(u32::from(c), 0x0591..=0x05C7 | 0x064B..=0x065F | 0x0670 | 0x06D6..=0x06ED | 0x0300..=0x036F)
 }
 
-/// Whether a line's text reads right to left: more right-to-left letters than others.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Class {
+    Rtl,
+    Ltr,
+    Number,
+    Neutral,
+}
+
+fn class_of(text: &str) -> Class {
+    let mut class = Class::Neutral;
+    for c in text.chars() {
+        if is_number(c) {
+            class = Class::Number;
+        } else if is_rtl(c) {
+            return Class::Rtl;
+        } else if c.is_alphabetic() && class == Class::Neutral {
+            class = Class::Ltr;
+        }
+    }
+    class
+}
+
+/// Whether a line holds right-to-left letters at all.
+pub fn has_rtl<'a>(mut texts: impl Iterator<Item = &'a str>) -> bool {
+    texts.any(|t| t.chars().any(|c| is_rtl(c) && !is_number(c)))
+}
+
+/// Whether a line reads right to left: at least as many right-to-left letters as others.
 pub fn line_is_rtl<'a>(texts: impl Iterator<Item = &'a str>) -> bool {
     let (mut rtl, mut ltr) = (0, 0);
     for c in texts.flat_map(str::chars) {
         if is_rtl(c) && c.is_alphabetic() {
             rtl += 1;
-        } else if is_strong_ltr(c) && c.is_alphabetic() {
+        } else if c.is_alphabetic() {
             ltr += 1;
         }
     }
     rtl > 0 && rtl >= ltr
 }
 
-/// Logical-order text of one right-to-left line.
-pub fn line_text(glyphs: &[(Glyph, &str)], space_gap: f64) -> String {
-    let mut sorted: Vec<&(Glyph, &str)> = glyphs.iter().collect();
-    sorted.sort_by(|a, b| a.0.u.total_cmp(&b.0.u));
-    // words in visual (left-to-right) order
-    let mut words: Vec<Vec<&str>> = Vec::new();
-    let mut last_end: Option<f64> = None;
-    for (g, t) in sorted {
-        let blank = t.trim().is_empty();
-        let gap = last_end.is_some_and(|e| g.u - e > space_gap * g.size.max(0.01));
-        if blank || gap || words.is_empty() {
-            words.push(Vec::new());
+/// Logical-order text of one line holding right-to-left text.
+pub fn line_text(glyphs: &[(Glyph, &str)], space_gap: f64, rtl_main: bool) -> String {
+    let visual = clusters(glyphs, space_gap);
+    let rtl = resolve(&visual, rtl_main);
+    let mut out = String::with_capacity(visual.iter().map(|t| t.len()).sum());
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    let mut start = 0;
+    for k in 1..=visual.len() {
+        if k == visual.len() || rtl[k] != rtl[start] {
+            runs.push((start, k));
+            start = k;
         }
-        if let (false, Some(w)) = (blank, words.last_mut()) {
-            w.push(*t);
-        }
-        last_end = Some(g.end);
     }
-    words.retain(|w| !w.is_empty());
-    let rtl_word = |w: &Vec<&str>| w.iter().flat_map(|t| t.chars()).any(is_rtl);
-    let mut out: Vec<String> = Vec::new();
-    let mut i = words.len();
-    while i > 0 {
-        if rtl_word(&words[i - 1]) {
-            out.push(reverse_word(&words[i - 1]));
-            i -= 1;
-            continue;
-        }
-        // a left-to-right run keeps its visual order
-        let mut start = i - 1;
-        while start > 0 && !rtl_word(&words[start - 1]) {
-            start -= 1;
-        }
-        out.extend(words[start..i].iter().map(|w| w.concat()));
-        i = start;
+    if rtl_main {
+        runs.reverse();
     }
-    out.join(" ")
+    for (a, b) in runs {
+        // runs of two directions touching are two words (a footnote number, a Latin name)
+        let first = if rtl[a] { &visual[b - 1] } else { &visual[a] };
+        if out.ends_with(char::is_alphanumeric) && first.starts_with(char::is_alphanumeric) {
+            out.push(' ');
+        }
+        if rtl[a] {
+            push_reversed(&mut out, &visual[a..b]);
+        } else {
+            visual[a..b].iter().for_each(|t| out.push_str(t));
+        }
+    }
+    out.trim().to_string()
 }
 
-/// Glyphs of one right-to-left word, read from the right; marks stay after their letter.
-fn reverse_word(glyphs: &[&str]) -> String {
-    let mut rev: Vec<&str> = glyphs.iter().rev().copied().collect();
+/// Which glyphs read right to left. Numbers read left to right; neutral glyphs (spaces,
+/// punctuation) between two runs of one direction take it, others the line's direction.
+fn resolve(visual: &[String], rtl_main: bool) -> Vec<bool> {
+    let classes: Vec<Class> = visual.iter().map(|t| class_of(t)).collect();
+    let strong = |c: Class| match c {
+        Class::Rtl => Some(true),
+        Class::Ltr | Class::Number => Some(false),
+        Class::Neutral => None,
+    };
+    let mut rtl = vec![rtl_main; visual.len()];
     let mut k = 0;
-    while k + 1 < rev.len() {
-        let mark_first = rev[k].chars().all(is_mark) && !rev[k + 1].chars().all(is_mark);
-        if mark_first {
-            rev.swap(k, k + 1);
-            k += 2;
-        } else {
+    while k < classes.len() {
+        if let Some(dir) = strong(classes[k]) {
+            rtl[k] = dir;
             k += 1;
+            continue;
+        }
+        let end = (k..classes.len())
+            .find(|&e| strong(classes[e]).is_some())
+            .unwrap_or(classes.len());
+        let before = k.checked_sub(1).and_then(|b| strong(classes[b]));
+        let after = classes.get(end).and_then(|&c| strong(c));
+        let dir = match (before, after) {
+            (Some(x), Some(y)) if x == y => x,
+            _ => rtl_main,
+        };
+        rtl[k..end].iter_mut().for_each(|r| *r = dir);
+        k = end;
+    }
+    rtl
+}
+
+/// The line in visual (left-to-right) order: each letter with the marks drawn over it, and
+/// a space where the gap between letters is wide.
+///
+/// Word breaks come from gaps alone: Persian TeX draws the zero-width non-joiner as a space
+/// glyph inside a word (and kerns the next letter over it), so space glyphs are not breaks.
+/// A mark's position says little (LuaTeX draws Arabic vowel signs past their letter's edge);
+/// its place in the content stream says which letter it belongs to (see `owner`).
+fn clusters(glyphs: &[(Glyph, &str)], space_gap: f64) -> Vec<String> {
+    let items: Vec<&(Glyph, &str)> = glyphs
+        .iter()
+        .filter(|(_, t)| !t.trim().is_empty())
+        .collect();
+    let mark: Vec<bool> = items.iter().map(|(_, t)| t.chars().all(is_mark)).collect();
+    let owners = owners(&items, &mark);
+    let mut bases: Vec<(Glyph, &str, String)> = Vec::with_capacity(items.len());
+    let mut slot = vec![usize::MAX; items.len()];
+    for (k, &(g, t)) in items.iter().enumerate() {
+        if owners[k].is_none() {
+            slot[k] = bases.len();
+            bases.push((*g, t, t.to_string()));
         }
     }
-    rev.concat()
+    for (k, owner) in owners.iter().enumerate() {
+        if let Some(base) = owner.and_then(|o| bases.get_mut(slot[o])) {
+            base.2.push_str(items[k].1);
+        }
+    }
+    bases.sort_by(|a, b| a.0.u.total_cmp(&b.0.u));
+    let mut visual: Vec<String> = Vec::with_capacity(bases.len() * 5 / 4);
+    let mut prev: Option<(Glyph, &str)> = None;
+    for (g, t, cluster) in bases {
+        if let Some((p, pt)) = prev {
+            let size = p.size.max(g.size).max(0.01);
+            if pt == t && (g.u - p.u).abs() < 0.05 * size && (g.v - p.v).abs() < 0.05 * size {
+                continue; // the same glyph drawn twice (fake bold, shadows)
+            }
+            if g.u - p.end > space_gap * size {
+                visual.push(" ".to_string());
+            }
+        }
+        visual.push(cluster);
+        prev = Some((g, t));
+    }
+    visual
+}
+
+/// The letter each mark belongs to (index into `items`), `None` for letters. A right-to-left
+/// mark belongs to whichever of its neighbours in the stream lies further right: LuaTeX draws
+/// from the right (letter, then its marks), XeTeX from the left (marks, then their letter).
+/// Other marks follow their letter.
+fn owners(items: &[&(Glyph, &str)], mark: &[bool]) -> Vec<Option<usize>> {
+    let n = items.len();
+    let mut before = vec![None; n];
+    let mut after = vec![None; n];
+    for k in 1..n {
+        before[k] = if mark[k - 1] {
+            before[k - 1]
+        } else {
+            Some(k - 1)
+        };
+    }
+    for k in (0..n.saturating_sub(1)).rev() {
+        after[k] = if mark[k + 1] {
+            after[k + 1]
+        } else {
+            Some(k + 1)
+        };
+    }
+    (0..n)
+        .map(|k| {
+            if !mark[k] {
+                return None;
+            }
+            if !items[k].1.chars().any(is_rtl) {
+                return before[k].or(after[k]);
+            }
+            match (before[k], after[k]) {
+                (Some(b), Some(a)) => Some(if items[a].0.u > items[b].0.u { a } else { b }),
+                (b, a) => b.or(a),
+            }
+        })
+        .collect()
+}
+
+/// Letters of a right-to-left run, read from the right; brackets drawn mirrored read as
+/// they were typed.
+fn push_reversed(out: &mut String, run: &[String]) {
+    for t in run.iter().rev() {
+        match mirror(t) {
+            Some(c) => out.push(c),
+            None => out.push_str(t),
+        }
+    }
+}
+
+fn mirror(t: &str) -> Option<char> {
+    Some(match t {
+        "(" => ')',
+        ")" => '(',
+        "[" => ']',
+        "]" => '[',
+        "{" => '}',
+        "}" => '{',
+        "<" => '>',
+        ">" => '<',
+        "«" => '»',
+        "»" => '«',
+        _ => return None,
+    })
 }
 
 #[cfg(test)]
@@ -108,7 +258,70 @@ mod tests {
             (g(30.0), "ل"),
             (g(35.0), "س"),
         ];
-        assert_eq!(line_text(&glyphs, 0.15), "سلام 42");
         assert!(line_is_rtl(glyphs.iter().map(|x| x.1)));
+        assert_eq!(line_text(&glyphs, 0.1, true), "سلام 42");
+    }
+
+    /// Glyphs drawn left to right from `visual`, a space standing for a word gap.
+    fn drawn(visual: &str) -> Vec<(Glyph, String)> {
+        let mut u = 0.0;
+        let mut out = Vec::new();
+        for c in visual.chars() {
+            if c != ' ' {
+                out.push((g(u), c.to_string()));
+            }
+            u += 5.0;
+        }
+        out
+    }
+
+    fn read(visual: &str, rtl_main: bool) -> String {
+        let glyphs = drawn(visual);
+        let refs: Vec<(Glyph, &str)> = glyphs.iter().map(|(g, t)| (*g, t.as_str())).collect();
+        line_text(&refs, 0.1, rtl_main)
+    }
+
+    #[test]
+    fn arabic_digits_and_latin_keep_their_order() {
+        assert_eq!(read("TEX ۱۲ اب", true), "با TEX ۱۲");
+        assert_eq!(read("[۳] و [۱] رد", true), "در [۱] و [۳]");
+        assert_eq!(read("ab دج 12 اب", false), "ab جد 12 با");
+    }
+
+    #[test]
+    fn a_space_glyph_inside_a_word_is_no_break() {
+        // Persian "میکند" with a zero-width non-joiner drawn as a space glyph under the ی
+        let glyphs = [
+            (g(0.0), "د"),
+            (g(5.0), "ن"),
+            (g(10.0), "ک"),
+            (g(15.0), " "),
+            (g(14.5), "ی"),
+            (g(19.5), "م"),
+        ];
+        assert_eq!(line_text(&glyphs, 0.1, true), "میکند");
+    }
+
+    #[test]
+    fn a_right_to_left_run_inside_a_latin_line() {
+        let glyphs = [
+            (g(0.0), "a"),
+            (g(5.0), "b"),
+            (g(10.0), "c"),
+            (g(20.0), "ب"),
+            (g(25.0), "ا"),
+        ];
+        assert!(!line_is_rtl(glyphs.iter().map(|x| x.1)));
+        assert_eq!(line_text(&glyphs, 0.1, false), "abc اب");
+    }
+
+    #[test]
+    fn marks_follow_their_letter() {
+        // "بَت" drawn from the right, each vowel sign after its letter, left of its edge
+        let glyphs = [(g(10.0), "ب"), (g(9.0), "\u{64e}"), (g(5.0), "ت")];
+        assert_eq!(line_text(&glyphs, 0.1, true), "ب\u{64e}ت");
+        // the same from the left, each sign before its letter
+        let glyphs = [(g(5.0), "ت"), (g(9.0), "\u{64e}"), (g(10.0), "ب")];
+        assert_eq!(line_text(&glyphs, 0.1, true), "ب\u{64e}ت");
     }
 }
