@@ -12,7 +12,7 @@ import { buildPlugins, PluginError } from "./plugins/registry.ts";
 import { openPgvector } from "./plugins/store/index.ts";
 import { StoreError } from "./plugins/store/types.ts";
 import { KernelMissingError } from "./kernels/ffi.ts";
-import { releaseFreedMemory } from "./kernels/libc.ts";
+import { pinMmapThreshold, releaseFreedMemory } from "./kernels/libc.ts";
 import { createApp } from "./server/app.ts";
 import { MemoryGovernor } from "./server/governor.ts";
 import { log, setLogLevel } from "./server/log.ts";
@@ -21,6 +21,7 @@ import { VERSION } from "./server/runtime.ts";
 async function main(): Promise<void> {
   const config = loadConfig();
   setLogLevel(config.log.level);
+  pinMmapThreshold();
   const governor = new MemoryGovernor(config.memory);
   const plugins = await buildPlugins(config);
   const { store, embeddings, similarity, llm } = plugins;

@@ -115,6 +115,9 @@ export const configSchema = z.object({
     batchSize: z.number().int().min(1).max(4096).default(256),
     /** Kernel worker threads; 0 means one per core. */
     threads: z.number().int().min(0).max(256).default(0),
+    /** The model leaves memory after this many seconds unused and reloads on the next call;
+     * 0 keeps it loaded for good. */
+    keepAliveSeconds: z.number().int().min(0).default(300),
   }).strict().prefault({}),
   llm: z.object({
     /** "offline" answers by quoting the sources: no key, no network. */

@@ -55,9 +55,17 @@ export async function ingest(
   });
   report({ status: "embedding", pagesDone: 0, pagesTotal });
 
-  const written = await embedChunks(deps, doc.id, pagesTotal, language, resume.nextOrdinal, (
-    pagesDone,
-  ) => report({ status: "embedding", pagesDone, pagesTotal }));
+  // the chunker tokenizes synchronously: the model stays loaded for the whole phase
+  const written = await deps.embeddings.hold(() =>
+    embedChunks(
+      deps,
+      doc.id,
+      pagesTotal,
+      language,
+      resume.nextOrdinal,
+      (pagesDone) => report({ status: "embedding", pagesDone, pagesTotal }),
+    )
+  );
   if (written === 0) {
     throw doc.mime === "application/pdf"
       ? new ExtractionError("needs_ocr", "the PDF has no text layer (a scan?): it needs OCR")

@@ -18,8 +18,9 @@ export function instrument<T extends object>(kernel: string, impl: string, targe
     get(obj, prop, receiver) {
       const value = Reflect.get(obj, prop, receiver);
       if (typeof value !== "function" || prop === "constructor") return value;
-      // methods reach private fields, so they must run with the target as `this`
-      if (prop === "close") return value.bind(obj);
+      // methods reach private fields, so they must run with the target as `this`; a hold
+      // spans a whole job, not a kernel call
+      if (prop === "close" || prop === "hold") return value.bind(obj);
       let fn = wrapped.get(prop);
       if (!fn) {
         const labels = { kernel, op: String(prop), impl };

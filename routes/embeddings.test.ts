@@ -24,6 +24,7 @@ const stub: EmbeddingKernel = {
     }),
   countTokens: (t) => t.length,
   tokenOffsets: () => new Uint32Array(),
+  hold: (work) => work(),
   close: () => {},
 };
 

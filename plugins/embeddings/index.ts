@@ -3,6 +3,7 @@ import type { Config } from "../../config/schema.ts";
 import { RustEmbeddings } from "../../kernels/embeddings/mod.ts";
 import { Gauge, metrics } from "../../server/metrics.ts";
 import { modelDirectory } from "./models.ts";
+import { OnDemandEmbeddings } from "./on-demand.ts";
 import type { EmbeddingKernel } from "./types.ts";
 
 const modelBytes = metrics.register(
@@ -15,27 +16,33 @@ function reported(kernel: EmbeddingKernel): EmbeddingKernel {
   return kernel;
 }
 
+/** The kernel `open` gives, held in memory only while used (config keepAliveSeconds). */
+async function onDemand(
+  config: Config,
+  open: () => Promise<EmbeddingKernel>,
+): Promise<EmbeddingKernel> {
+  return reported(await OnDemandEmbeddings.open(open, config.embeddings.keepAliveSeconds * 1000));
+}
+
 export const embeddingsImplementations = {
-  rust: async (config: Config): Promise<EmbeddingKernel> =>
-    reported(
-      await RustEmbeddings.open({
+  rust: (config: Config): Promise<EmbeddingKernel> =>
+    onDemand(config, () =>
+      RustEmbeddings.open({
         modelDir: modelDirectory(config),
         modelId: config.embeddings.model,
         int8: config.embeddings.quantization === "int8",
         threads: config.embeddings.threads,
         batchSize: config.embeddings.batchSize,
         libraryDir: config.kernels.libraryDir,
-      }),
-    ),
+      })),
   // transformers.js brings onnxruntime and sharp (~40 MB of native code): loaded only when
   // the twin is chosen
-  transformers: async (config: Config): Promise<EmbeddingKernel> =>
-    reported(
-      await (await import("./transformers.ts")).TransformersEmbeddings.open({
+  transformers: (config: Config): Promise<EmbeddingKernel> =>
+    onDemand(config, async () =>
+      (await import("./transformers.ts")).TransformersEmbeddings.open({
         modelDir: modelDirectory(config),
         modelId: config.embeddings.model,
         q8: config.embeddings.quantization === "int8",
         threads: config.embeddings.threads,
-      }),
-    ),
+      })),
 };

@@ -178,6 +178,10 @@ export class TransformersEmbeddings implements EmbeddingKernel {
     return this.extractor.tokenizer.tokenize(text, { add_special_tokens: false });
   }
 
+  hold<T>(work: () => Promise<T>): Promise<T> {
+    return work();
+  }
+
   close(): void {
     if (this.#closed) return;
     this.#closed = true;

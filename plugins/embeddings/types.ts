@@ -32,6 +32,11 @@ export interface EmbeddingKernel {
    * order. A chunker cuts at `offsets[2 * i]` to start a chunk at token `i`.
    */
   tokenOffsets(text: string): Uint32Array;
+  /**
+   * Runs `work` with the model kept in memory: tokenizing is synchronous, so a model loaded
+   * on demand (on-demand.ts) must be held around it. Kernels that stay loaded just run it.
+   */
+  hold<T>(work: () => Promise<T>): Promise<T>;
   close(): void;
 }
 
