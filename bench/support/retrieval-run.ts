@@ -134,6 +134,7 @@ export function fuse(lists: Lists, fusion: Fusion, k: number): ListHit[] {
 export interface Latency {
   requests: number;
   concurrency: number;
+  distinct: boolean;
   seconds: number;
   p50: number;
   p99: number;
@@ -142,19 +143,25 @@ export interface Latency {
   serverP99: number;
 }
 
-/** `requests` hybrid searches (k = 5) from `concurrency` clients at once, cycling the queries. */
+/**
+ * `requests` hybrid searches (k = 5) from `concurrency` clients at once, cycling the queries.
+ * `distinct` appends a made-up word unique to each request ("zqbc"), so no two requests ask the
+ * same thing and none is served from the server's query-embedding cache; without it the queries
+ * repeat every `queries.length` requests, as pagination and several users asking alike do.
+ */
 export async function loadSearch(
   client: Client,
   queries: readonly string[],
   requests: number,
   concurrency: number,
+  distinct = false,
 ): Promise<Latency> {
   const times: number[] = [];
   const took: number[] = [];
   let next = 0;
   const worker = async () => {
     while (next < requests) {
-      const query = queries[next++ % queries.length];
+      const query = queries[next++ % queries.length] + (distinct ? ` ${uniqueWord()}` : "");
       const t0 = performance.now();
       const res = await fetch(`${client.url}/search`, {
         method: "POST",
@@ -172,12 +179,21 @@ export async function loadSearch(
   return {
     requests,
     concurrency,
+    distinct,
     seconds: (performance.now() - started) / 1000,
     p50: percentile(times, 0.5),
     p99: percentile(times, 0.99),
     serverP50: percentile(took, 0.5),
     serverP99: percentile(took, 0.99),
   };
+}
+
+let wordsMade = 0;
+/** "zq" + a counter in base-26 letters: a word no document has, new on every call. */
+function uniqueWord(): string {
+  let word = "zq";
+  for (let x = ++wordsMade; x > 0; x = Math.floor(x / 26)) word += String.fromCharCode(97 + x % 26);
+  return word;
 }
 
 export function percentile(values: readonly number[], q: number): number {
