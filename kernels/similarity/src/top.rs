@@ -13,18 +13,21 @@ pub trait Key: Copy + Send {
 }
 
 impl Key for f32 {
+    #[inline(always)]
     fn order(a: f32, b: f32) -> Ordering {
         a.total_cmp(&b)
     }
 }
 
 impl Key for i32 {
+    #[inline(always)]
     fn order(a: i32, b: i32) -> Ordering {
         a.cmp(&b)
     }
 }
 
 /// Best first: by key descending, then row ascending.
+#[inline(always)]
 fn rank<K: Key>(a: &(K, u32), b: &(K, u32)) -> Ordering {
     K::order(b.0, a.0).then(a.1.cmp(&b.1))
 }
@@ -45,13 +48,20 @@ impl<K: Key> Top<K> {
         }
     }
 
-    #[inline]
+    /// Inlined into every scan loop: once the floor is set, nearly every row stops at this
+    /// compare, and a call per row cost as much as the binary stage's popcounts.
+    #[inline(always)]
     pub fn offer(&mut self, key: K, row: u32) {
         if let Some(floor) = self.floor {
             if rank(&(key, row), &floor) != Ordering::Less {
                 return;
             }
         }
+        self.admit(key, row);
+    }
+
+    #[inline(never)]
+    fn admit(&mut self, key: K, row: u32) {
         if self.k == 0 {
             return;
         }
