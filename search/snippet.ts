@@ -12,9 +12,18 @@ const WINDOW_WORDS = 32;
 export function snippet(text: string, language: Language, queryTerms: ReadonlySet<string>): string {
   const words = [...text.matchAll(WORD)];
   if (words.length === 0) return "";
-  const hit = words.map((m) =>
-    wordTerms(m[0].toLowerCase(), language).some((t) => queryTerms.has(t)) ? 1 : 0
-  );
+  // a chunk repeats its words: each distinct one is stemmed once (70–110 → 27–29 µs a chunk on the corpus)
+  const seen = new Map<string, number>();
+  const hit = new Uint8Array(words.length);
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i][0];
+    let matched = seen.get(word);
+    if (matched === undefined) {
+      matched = wordTerms(word.toLowerCase(), language).some((t) => queryTerms.has(t)) ? 1 : 0;
+      seen.set(word, matched);
+    }
+    hit[i] = matched;
+  }
   let best = 0, count = 0, bestCount = -1;
   for (let i = 0; i < words.length; i++) {
     count += hit[i];
