@@ -1,7 +1,8 @@
 /**
- * The server itself: idle RSS and `/health` throughput under a bounded local load (wrk,
- * 127.0.0.1 only, fixed duration), beside a FastAPI + uvicorn app — what the seed stack ran —
- * when Python has them installed (`pip install fastapi uvicorn`).
+ * The server itself: idle RSS (the embedding model is loaded on demand, so idle means without
+ * it), RSS once a search has loaded the model, and `/health` throughput under a bounded local
+ * load (wrk, 127.0.0.1 only, fixed duration), beside a FastAPI + uvicorn app — what the seed
+ * stack ran — when Python has them installed (`pip install fastapi uvicorn`).
  */
 import { startServer } from "../tests/support/server.ts";
 import { hasCommand, mib, procMemory, run } from "./support/proc.ts";
@@ -12,6 +13,7 @@ const CONNECTIONS = 64;
 interface Row {
   name: string;
   idle: string;
+  withModel: string;
   rps: string;
   p99: string;
   peak: string;
@@ -35,10 +37,19 @@ async function ligeroRow(): Promise<Row> {
   try {
     await new Promise((r) => setTimeout(r, 3000)); // let start-up garbage settle
     const idle = procMemory(server.pid).rss;
+    const search = await fetch(`${server.url}/search`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query: "what does the server hold in memory" }),
+    });
+    await search.body?.cancel();
+    await new Promise((r) => setTimeout(r, 1000));
+    const withModel = procMemory(server.pid).rss;
     const load = await wrk(`${server.url}/health`);
     return {
       name: "ligero (Deno + Hono)",
       idle: mib(idle),
+      withModel: mib(withModel),
       ...load,
       peak: mib(procMemory(server.pid).peak),
     };
@@ -56,7 +67,7 @@ def health():
 `;
 
 async function fastapiRow(): Promise<Row> {
-  const missing = { idle: "-", rps: "-", p99: "-", peak: "-" };
+  const missing = { idle: "-", withModel: "-", rps: "-", p99: "-", peak: "-" };
   const probe = await new Deno.Command("python3", {
     args: ["-c", "import fastapi, uvicorn"],
     stderr: "null",
@@ -78,6 +89,7 @@ async function fastapiRow(): Promise<Row> {
     return {
       name: "FastAPI + uvicorn (1 worker)",
       idle: mib(idle),
+      withModel: "-",
       ...load,
       peak: mib(procMemory(child.pid).peak),
     };
@@ -95,7 +107,11 @@ export default async function run_(): Promise<void> {
   }
   const rows = [await ligeroRow(), await fastapiRow()];
   console.log(`/health, wrk 1 thread, ${CONNECTIONS} connections, ${LOAD_SECONDS} s\n`);
-  console.log("| server | idle RSS MiB | /health req/s | p99 | peak RSS MiB |");
-  console.log("|---|---|---|---|---|");
-  for (const r of rows) console.log(`| ${r.name} | ${r.idle} | ${r.rps} | ${r.p99} | ${r.peak} |`);
+  console.log(
+    "| server | idle RSS MiB | RSS with the model MiB | /health req/s | p99 | peak RSS MiB |",
+  );
+  console.log("|---|---|---|---|---|---|");
+  for (const r of rows) {
+    console.log(`| ${r.name} | ${r.idle} | ${r.withModel} | ${r.rps} | ${r.p99} | ${r.peak} |`);
+  }
 }
