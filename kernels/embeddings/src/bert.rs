@@ -173,9 +173,12 @@ pub struct Bert {
     layers: Vec<Layer>,
 }
 
-/// Activations of one forward pass, reused across calls (grown, never shrunk).
+/// Activations of one forward pass, reused across calls (grown as needed; the model drops
+/// them after large passes).
 #[derive(Default)]
 pub struct Scratch {
+    /// The most tokens a pass has needed: what the buffers are sized for.
+    pub tokens: usize,
     pub hidden: Vec<f32>,
     qkv: Vec<f32>,
     ctx: Vec<f32>,
@@ -246,6 +249,7 @@ impl Bert {
         s: &mut Scratch,
     ) -> KernelResult<()> {
         let (h, f, m) = (self.cfg.hidden_size, self.cfg.intermediate_size, ids.len());
+        s.tokens = s.tokens.max(m);
         s.hidden.resize(m * h, 0.0);
         s.qkv.resize(m * 3 * h, 0.0);
         s.ctx.resize(m * h, 0.0);

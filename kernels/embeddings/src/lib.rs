@@ -4,6 +4,8 @@
 //! `model.safetensors`) and addressed by an opaque handle. Texts cross the boundary as one
 //! UTF-8 buffer plus `n + 1` byte offsets, so a batch is one call.
 
+#[cfg(target_os = "linux")]
+mod alloc;
 mod attention;
 mod bert;
 mod config;
@@ -15,14 +17,21 @@ mod pooling;
 mod safetensors;
 /// Public for the tokenizer's fuzz target (kernels/embeddings/fuzz).
 pub mod tokenizer;
+mod vocab;
 mod words;
 
+#[cfg(test)]
+mod memory;
 #[cfg(test)]
 mod timing;
 
 use ligero_abi::{guard, slice, slice_mut, KernelError, KernelResult};
 use model::Model;
 use std::path::Path;
+
+#[cfg(target_os = "linux")]
+#[global_allocator]
+static ALLOCATOR: alloc::Allocator = alloc::Allocator;
 
 ligero_abi::export_abi!(gemm::Isa::detect().name());
 

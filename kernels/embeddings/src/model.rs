@@ -19,6 +19,11 @@ use std::sync::Mutex;
 /// the activations (hidden × ~7 + intermediate floats per token) stay a few MB.
 pub const PASS_TOKENS: usize = 256;
 
+/// Scratch sized for passes up to this many tokens is kept between calls (~1 MB, so queries
+/// allocate nothing); a call that needed more frees it at the end, so the ~4 MB of a batch
+/// leave RSS with the batch (and re-faulting it costs well under 1% of a batch call).
+const KEEP_TOKENS: usize = 64;
+
 pub struct Model {
     pub tokenizer: Tokenizer,
     pub bert: Bert,
@@ -106,6 +111,9 @@ impl Model {
             ids.extend_from_slice(&enc.ids);
         }
         self.pass(&ids, &spans, &mut scratch, &mut out[first * dims..])?;
+        if scratch.tokens > KEEP_TOKENS {
+            *scratch = Scratch::default();
+        }
         let info = |e: &Encoding| TextInfo {
             tokens: e.ids.len() as u32,
             truncated: e.truncated,

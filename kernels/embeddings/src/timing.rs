@@ -7,9 +7,9 @@ use crate::model::Model;
 use std::path::PathBuf;
 use std::time::Instant;
 
-const QUERY: &str = "How does the memory governor decide when to shed heavy requests, and what happens to uploads near the ceiling?";
+pub const QUERY: &str = "How does the memory governor decide when to shed heavy requests, and what happens to uploads near the ceiling?";
 
-fn model_dir() -> PathBuf {
+pub fn model_dir() -> PathBuf {
     std::env::var_os("LIGERO_TIMING_MODEL").map_or_else(
         || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../.cache/models/all-MiniLM-L6-v2"),
         PathBuf::from,

@@ -5,13 +5,13 @@
 //! `tokenizers` crate for the one pipeline BERT uses.
 
 use crate::normalizer::{normalize, Aligned, NormalizerOptions};
+use crate::vocab::Vocab;
 use ligero_abi::{KernelError, KernelResult, Status};
 use serde_json::Value;
-use std::collections::HashMap;
 use unicode_categories::UnicodeCategories;
 
 pub struct Tokenizer {
-    vocab: HashMap<String, u32>,
+    vocab: Vocab,
     /// Literal tokens found in the raw text before normalization, e.g. `[SEP]`.
     added: Vec<(String, u32)>,
     options: NormalizerOptions,
@@ -58,14 +58,15 @@ impl Tokenizer {
             strip_accents: flag("strip_accents", lowercase),
             lowercase,
         };
-        let vocab: HashMap<String, u32> = model["vocab"]
+        let entries: Vec<(&str, u32)> = model["vocab"]
             .as_object()
             .ok_or_else(|| unsupported("tokenizer.json: model.vocab missing"))?
             .iter()
-            .filter_map(|(k, v)| Some((k.clone(), v.as_u64()? as u32)))
+            .filter_map(|(k, v)| Some((k.as_str(), v.as_u64()? as u32)))
             .collect();
+        let vocab = Vocab::new(entries.into_iter());
         let id = |token: &str| {
-            vocab.get(token).copied().ok_or_else(|| {
+            vocab.get(token).ok_or_else(|| {
                 KernelError::new(Status::Damaged, format!("tokenizer.json: no {token} token"))
             })
         };
@@ -83,7 +84,7 @@ impl Tokenizer {
             })
             .unwrap_or_default();
         added.sort_by_key(|(content, _)| std::cmp::Reverse(content.len()));
-        let longest_piece = vocab.keys().map(|k| k.chars().count()).max().unwrap_or(1);
+        let longest_piece = vocab.longest_chars();
         Ok(Self {
             vocab,
             added,
@@ -180,7 +181,7 @@ impl Tokenizer {
                     piece.push_str(&self.prefix);
                 }
                 piece.extend(word[start..end].iter().map(|a| a.ch));
-                if let Some(&id) = self.vocab.get(&piece) {
+                if let Some(id) = self.vocab.get(&piece) {
                     found = Some(id);
                     break;
                 }
