@@ -72,10 +72,15 @@ async function measure(
   numpy: Awaited<ReturnType<typeof numpyMedians>>,
 ): Promise<Row[]> {
   const corpus = new Clustered(DIMS, Math.max(1, Math.round(n / ROWS_PER_TOPIC)), 42);
-  const vectors = corpus.rows(new Float32Array(n * DIMS));
+  // huge pages before the first write, as the index's big columns get them
+  // (search/vector-columns.ts); every method below scans these same buffers
+  const vectors = new Float32Array(n * DIMS);
+  const codes = allocateCodes(n, DIMS);
+  const huge = [vectors, codes.int8, codes.bits]
+    .map((a) => rust.hugePages(a.buffer as ArrayBuffer, a.byteLength, false)).every(Boolean);
+  corpus.rows(vectors);
   const queries = corpus.queries(n, QUERIES);
   const query = (i: number) => queries.subarray(i * DIMS, (i + 1) * DIMS);
-  const codes = allocateCodes(n, DIMS);
   const start = performance.now();
   rust.encode(vectors, DIMS, codes);
   const encodeMs = performance.now() - start;
@@ -102,7 +107,12 @@ async function measure(
   // slow methods get fewer queries so a 1M run stays within minutes
   const slow = n >= 1_000_000 ? 5 : QUERIES;
   const rows: Row[] = [
-    { method: "ours exact f32", ...await time(ours({})), bytes: f32Bytes },
+    {
+      method: "ours exact f32",
+      ...await time(ours({})),
+      bytes: f32Bytes,
+      note: huge ? "store on huge pages" : "store on 4 KiB pages",
+    },
     {
       method: "ours int8 + rescore",
       ...await time(ours({ mode: "int8" })),

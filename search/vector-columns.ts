@@ -11,6 +11,16 @@ import { type Codes, type StoreView, wordsFor } from "../plugins/similarity/type
 /** Rows added per resize: few resizes, at most one step of committed-but-unused space. */
 export const GROW_ROWS = 4096;
 
+/**
+ * Committed bytes from which a scanned column asks for huge pages (2 MiB each): big enough
+ * that rounding up to one costs little RSS, early enough that nearly all of a large column
+ * gets them. Rows already written are collapsed once, at that moment.
+ */
+export const HUGE_PAGE_BYTES = 8 << 20;
+
+/** `SimilarityKernel.hugePages`, injected so the columns need no kernel. */
+export type AdviseHugePages = (buffer: ArrayBuffer, bytes: number, collapse: boolean) => boolean;
+
 type Column = Float32Array | Float64Array | Uint32Array | Uint8Array;
 
 function column<T extends Column>(
@@ -35,8 +45,14 @@ export class Columns {
   readonly chunkIds: Float64Array;
   readonly #live: Uint8Array;
   readonly #all: Column[];
+  /** The columns a search streams through, until each has been advised. */
+  readonly #unadvised: Set<Column>;
 
-  constructor(readonly dims: number, readonly maxRows: number) {
+  constructor(
+    readonly dims: number,
+    readonly maxRows: number,
+    readonly hugePages: AdviseHugePages = () => false,
+  ) {
     this.#words32 = wordsFor(dims) * 2;
     this.vectors = column(Float32Array, dims * 4, maxRows);
     this.int8 = column(Uint8Array, dims, maxRows);
@@ -57,6 +73,7 @@ export class Columns {
       this.chunkIds,
       this.#live,
     ];
+    this.#unadvised = new Set([this.vectors, this.int8, this.bits]);
   }
 
   /** Bytes committed across every column. */
@@ -85,6 +102,14 @@ export class Columns {
       (c.buffer as ArrayBuffer).resize(bytes);
     }
     this.#capacity = capacity;
+    for (const c of this.#unadvised) {
+      const buffer = c.buffer as ArrayBuffer;
+      if (buffer.byteLength < HUGE_PAGE_BYTES) continue;
+      // the whole reservation, so growth faults in huge pages too; else what is committed
+      this.hugePages(buffer, buffer.maxByteLength, true) ||
+        this.hugePages(buffer, buffer.byteLength, true);
+      this.#unadvised.delete(c);
+    }
   }
 
   /** The codes of rows `[from, to)`, as views into the columns. */

@@ -96,7 +96,11 @@ export class VectorIndex {
       throw new RangeError("dims must be a positive integer");
     }
     this.#kernel = kernel;
-    this.#columns = new Columns(dims, options.maxRows ?? DEFAULT_MAX_ROWS);
+    this.#columns = new Columns(
+      dims,
+      options.maxRows ?? DEFAULT_MAX_ROWS,
+      (buffer, bytes, collapse) => kernel.hugePages(buffer, bytes, collapse),
+    );
     this.#mode = options.mode ?? "auto";
     live.add(new WeakRef(this));
   }

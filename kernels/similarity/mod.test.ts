@@ -52,3 +52,36 @@ Deno.test("rust similarity: big scans run off the event loop with their own erro
     kernel.close();
   }
 });
+
+/** The `VmFlags` line of the mapping holding `address`, from /proc/self/smaps. */
+function vmFlags(address: bigint): string[] {
+  let inside = false;
+  for (const line of Deno.readTextFileSync("/proc/self/smaps").split("\n")) {
+    const range = /^([0-9a-f]+)-([0-9a-f]+) /.exec(line);
+    if (range) {
+      inside = BigInt(`0x${range[1]}`) <= address && address < BigInt(`0x${range[2]}`);
+    } else if (inside && line.startsWith("VmFlags:")) return line.split(/\s+/).slice(1);
+  }
+  return [];
+}
+
+Deno.test({
+  name: "rust similarity: hugePages flags a buffer and the capacity it reserved for growth",
+  ignore: Deno.build.os !== "linux" ||
+    Deno.readTextFileSync("/sys/kernel/mm/transparent_hugepage/enabled").includes("[never]"),
+  fn: () => {
+    const kernel = new RustSimilarity(libraryDir);
+    try {
+      const MiB = 1n << 20n;
+      const buffer = new ArrayBuffer(8 << 20, { maxByteLength: 256 << 20 });
+      const start = BigInt(Deno.UnsafePointer.value(Deno.UnsafePointer.of(buffer)));
+      assert.ok(!vmFlags(start + 4n * MiB).includes("hg"));
+      assert.equal(kernel.hugePages(buffer, buffer.maxByteLength, true), true);
+      assert.ok(vmFlags(start + 4n * MiB).includes("hg"), "committed part");
+      assert.ok(vmFlags(start + 200n * MiB).includes("hg"), "reserved part");
+      assert.equal(kernel.hugePages(new ArrayBuffer(0), 0, false), false);
+    } finally {
+      kernel.close();
+    }
+  },
+});

@@ -102,6 +102,12 @@ const symbols = {
   //                u32* out_rows, f32* out_scores, usize out_cap, u32* out_found,
   //                u8* err, usize err_cap) — small scans, on the calling thread
   sim_search: { parameters: SEARCH_PARAMETERS, result: "i32" },
+  // i32 sim_huge_pages(const u8* ptr, usize len, u32 collapse, u32* out_advised, u8* err,
+  //                    usize err_cap)
+  sim_huge_pages: {
+    parameters: ["pointer", "usize", "u32", "buffer", "buffer", "usize"],
+    result: "i32",
+  },
   // the same function for scans of ≥ ~1 ms, on a worker thread
   sim_search_async: {
     name: "sim_search",
@@ -202,6 +208,22 @@ export class RustSimilarity implements SimilarityKernel {
     keepAlive(store, query, options, out, err);
     this.#lib.check(status, err);
     return finish(out);
+  }
+
+  hugePages(buffer: ArrayBuffer, bytes: number, collapse: boolean): boolean {
+    if (buffer.byteLength === 0) return false;
+    const advised = new Uint32Array(1);
+    const [err, cap] = this.#lib.syncErrorBuffer();
+    const status = this.#lib.symbols.sim_huge_pages(
+      Deno.UnsafePointer.of(buffer),
+      BigInt(bytes),
+      collapse ? 1 : 0,
+      advised,
+      err,
+      cap,
+    );
+    this.#lib.check(status);
+    return advised[0] === 1;
   }
 
   #outputs(take: number): Outputs {

@@ -70,6 +70,10 @@ export class TsSimilarity implements SimilarityKernel {
     }
   }
 
+  hugePages(): boolean {
+    return false;
+  }
+
   close(): void {}
 }
 

@@ -72,6 +72,13 @@ export interface SimilarityKernel {
    * when the filter admits fewer). Large scans run off the event loop.
    */
   search(store: StoreView, query: Float32Array, k: number, options?: SearchOptions): Promise<TopK>;
+  /**
+   * Asks for huge pages behind `buffer` (a big store or code column; scans of 4 KiB pages
+   * miss the TLB every 4 KiB): `bytes` from its start, which may reach into capacity a
+   * resizable buffer has reserved; `collapse` also merges pages already written. Returns
+   * whether it was done (the TS twin cannot: false).
+   */
+  hugePages(buffer: ArrayBuffer, bytes: number, collapse: boolean): boolean;
   close(): void;
 }
 

@@ -15,6 +15,7 @@ mod dot_i8;
 pub mod encode;
 pub mod filter;
 mod hamming;
+pub mod huge_pages;
 pub mod parallel;
 pub mod search;
 mod sign_dot;
@@ -146,6 +147,34 @@ pub unsafe extern "C" fn sim_encode(
         let bits = slice_mut(bits, bits_len, "bits")?;
         let center = optional(center, dims, "center")?;
         encode::encode_rows(store, dims, center, int8, scales, bits)
+    })
+}
+
+/// Asks for huge pages over `[ptr, ptr + len)` (its whole 2 MiB pages): a hint for a big
+/// store or code buffer, best given before the buffer is written. `len` may reach past the
+/// caller's view into address space reserved for growth (a resizable ArrayBuffer). With
+/// `collapse` ≠ 0, pages already resident are merged now. Writes 1 to `out_advised` if the
+/// OS took the advice, 0 if not (no THP, or memory it does not map).
+///
+/// # Safety
+/// `[ptr, ptr + len)` must be memory this process maps or has reserved; `out_advised` one
+/// u32; `err` `err_cap` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn sim_huge_pages(
+    ptr: *const u8,
+    len: usize,
+    collapse: u32,
+    out_advised: *mut u32,
+    err: *mut u8,
+    err_cap: usize,
+) -> i32 {
+    guard(err, err_cap, || {
+        if ptr.is_null() {
+            return Err(KernelError::invalid("ptr is a null pointer"));
+        }
+        let out = slice_mut(out_advised, 1, "out_advised")?;
+        out[0] = huge_pages::advise(ptr as usize, len, collapse != 0) as u32;
+        Ok(())
     })
 }
 
