@@ -68,6 +68,23 @@ export function detectKind(
   throw new ApiError(415, "unsupported_media_type", `unsupported content type ${type}`);
 }
 
+/** Whether the file at `path` is a PDF, from its first bytes only (so it can be mapped, not read). */
+export async function isPdfFile(path: string): Promise<boolean> {
+  const file = await Deno.open(path);
+  try {
+    const head = new Uint8Array(PDF_HEADER_WINDOW + PDF_MAGIC.length);
+    let filled = 0;
+    while (filled < head.length) {
+      const n = await file.read(head.subarray(filled));
+      if (n === null) break;
+      filled += n;
+    }
+    return findPdfHeader(head.subarray(0, filled)) >= 0;
+  } finally {
+    file.close();
+  }
+}
+
 function findPdfHeader(bytes: Uint8Array): number {
   const end = Math.min(bytes.length - PDF_MAGIC.length, PDF_HEADER_WINDOW);
   for (let i = 0; i <= end; i++) if (startsWith(bytes, PDF_MAGIC, i)) return i;

@@ -37,13 +37,17 @@ export function pdfFailure(e: PdfError): ExtractionError {
   return new ExtractionError(code, `${what} (${e.message})`);
 }
 
+/** An upload's content: its bytes, or its file on this machine (a PDF is then mapped, not read). */
+export type DocumentSource = { bytes: Uint8Array } | { path: string };
+
 export async function openDocument(
   kind: DocumentKind,
-  bytes: Uint8Array,
+  source: DocumentSource,
   pdf: PdfKernel,
   maxPages: number,
 ): Promise<OpenedDocument> {
-  if (kind === "pdf") return await openPdf(bytes, pdf, maxPages);
+  if (kind === "pdf") return await openPdf(source, pdf, maxPages);
+  const bytes = "bytes" in source ? source.bytes : await Deno.readFile(source.path);
   const raw = new TextDecoder().decode(bytes);
   const { text, title } = kind === "text"
     ? { text: raw, title: undefined }
@@ -60,10 +64,10 @@ export async function openDocument(
   };
 }
 
-async function openPdf(bytes: Uint8Array, pdf: PdfKernel, maxPages: number) {
+async function openPdf(source: DocumentSource, pdf: PdfKernel, maxPages: number) {
   let doc: PdfDocument;
   try {
-    doc = await pdf.open(bytes);
+    doc = await ("bytes" in source ? pdf.open(source.bytes) : pdf.openFile(source.path));
   } catch (e) {
     throw e instanceof PdfError ? pdfFailure(e) : e;
   }

@@ -81,9 +81,10 @@ async function extractPhase(
   pagesStored: number,
   report: (p: Progress) => void,
 ): Promise<{ pagesTotal: number; title?: string }> {
-  const bytes = await deps.sources.read(doc.id);
   const kind = kindOfMime(doc.mime);
-  const opened = await openDocument(kind, bytes, deps.pdf, deps.config.limits.pages);
+  const path = kind === "pdf" ? deps.sources.localPath(doc.id) : undefined;
+  const source = path ? { path } : { bytes: await deps.sources.read(doc.id) };
+  const opened = await openDocument(kind, source, deps.pdf, deps.config.limits.pages);
   const pagesTotal = opened.pageCount;
   try {
     if (pagesStored < pagesTotal) {

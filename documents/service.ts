@@ -6,8 +6,8 @@
 import type { DocumentRecord, Page, Store } from "../plugins/store/types.ts";
 import { ApiError } from "../server/errors.ts";
 import { log } from "../server/log.ts";
-import { detectKind, MIME } from "./detect.ts";
-import { ExtractionError, openDocument } from "./extract.ts";
+import { detectKind, isPdfFile, MIME } from "./detect.ts";
+import { type DocumentSource, ExtractionError, openDocument } from "./extract.ts";
 import { ingest, type IngestDeps } from "./ingest.ts";
 import { LeasedQueue } from "./jobs-leased.ts";
 import { type Fail, IngestQueue, type JobQueue, type Listener } from "./queue.ts";
@@ -69,10 +69,15 @@ export class DocumentService {
   async upload(input: UploadInput): Promise<{ document: DocumentRecord; duplicate: boolean }> {
     const { sources } = this.deps;
     try {
-      const bytes = await Deno.readFile(input.source.path);
-      const kind = detectKind(bytes, input.declaredType, input.fileName);
+      // a PDF is opened from its file (the kernel maps it); other kinds are read to be parsed
+      const source: DocumentSource = await isPdfFile(input.source.path)
+        ? { path: input.source.path }
+        : { bytes: await Deno.readFile(input.source.path) };
+      const kind = "path" in source
+        ? "pdf"
+        : detectKind(source.bytes, input.declaredType, input.fileName);
       // open now so encrypted, damaged or oversized files are refused while the client waits
-      await this.#validate(kind, bytes);
+      await this.#validate(kind, source);
       const existing = await this.#store.findDocumentBySha256(input.ownerId, input.source.sha256);
       if (existing && existing.status !== "failed") {
         await sources.discard(input.source);
@@ -99,9 +104,9 @@ export class DocumentService {
     }
   }
 
-  async #validate(kind: ReturnType<typeof detectKind>, bytes: Uint8Array): Promise<void> {
+  async #validate(kind: ReturnType<typeof detectKind>, source: DocumentSource): Promise<void> {
     try {
-      const opened = await openDocument(kind, bytes, this.deps.pdf, this.deps.config.limits.pages);
+      const opened = await openDocument(kind, source, this.deps.pdf, this.deps.config.limits.pages);
       opened.close();
     } catch (e) {
       if (!(e instanceof ExtractionError)) throw e;

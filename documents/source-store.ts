@@ -18,6 +18,8 @@ export interface SourceStore {
   /** Drops a received upload that did not become a document. */
   discard(source: SavedSource): Promise<void>;
   read(documentId: string): Promise<Uint8Array>;
+  /** The source as a file on this machine, if it is kept as one (PDFs are mapped from it). */
+  localPath(documentId: string): string | undefined;
   remove(documentId: string): Promise<void>;
   /** Removes files a crash left behind (SourceFiles.sweep); returns how many. */
   sweep(exists: (documentId: string) => Promise<boolean>, staleMs: number): Promise<number>;
@@ -48,6 +50,10 @@ export class DatabaseSources implements SourceStore {
     const bytes = await this.blobs.getSource(documentId);
     if (!bytes) throw new Deno.errors.NotFound(`no stored source for document ${documentId}`);
     return bytes;
+  }
+
+  localPath(_documentId: string): undefined {
+    return undefined;
   }
 
   /** Only temporary files are local. */

@@ -65,6 +65,11 @@ export class SourceFiles {
     return Deno.readFile(this.pathOf(documentId));
   }
 
+  /** Written once and renamed into place, never rewritten: safe to map while it exists. */
+  localPath(documentId: string): string {
+    return this.pathOf(documentId);
+  }
+
   async remove(documentId: string): Promise<void> {
     await Deno.remove(this.pathOf(documentId)).catch((e) => {
       if (!(e instanceof Deno.errors.NotFound)) throw e;

@@ -67,7 +67,7 @@ async function main(argv: string[]): Promise<number> {
   const pdf = await kernel(args.engine);
   const encoder = new TextEncoder();
   try {
-    const doc = await pdf.open(await Deno.readFile(args.file));
+    const doc = await pdf.openFile(args.file);
     try {
       requireTextLayer(doc.info);
       for await (const { text } of doc.pages(args.from, args.to)) {

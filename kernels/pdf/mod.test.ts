@@ -47,6 +47,29 @@ Deno.test("text, metadata and page ranges through the FFI", async () => {
   }
 });
 
+Deno.test("a file opens mapped from its path and stays readable after it is removed", async () => {
+  const pdf = new RustPdf(LIB);
+  const dir = await Deno.makeTempDir({ prefix: "pdf-mod-" });
+  try {
+    const path = `${dir}/tiny.pdf`;
+    await Deno.writeFile(path, tinyPdf("From a file"));
+    const doc = await pdf.openFile(path);
+    await Deno.remove(path);
+    assert.equal(doc.info.pages, 1);
+    assert.equal(await doc.pageText(1), "From a file\n");
+    doc.close();
+    await assert.rejects(pdf.openFile(path), (e: unknown) => {
+      assert.ok(e instanceof KernelError);
+      assert.equal(e.code, "io");
+      assert.match(e.message, /tiny\.pdf/);
+      return true;
+    });
+  } finally {
+    pdf.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("a result larger than the buffer is fetched again at the size the kernel asks", async () => {
   const pdf = new RustPdf(LIB, 4);
   try {

@@ -17,6 +17,12 @@ const symbols = {
     result: "i32",
     nonblocking: true,
   },
+  // i32 pdf_open_path(const u8* path, usize path_len, usize* out_handle, u8* err, usize err_cap)
+  pdf_open_path: {
+    parameters: ["buffer", "usize", "buffer", "buffer", "usize"],
+    result: "i32",
+    nonblocking: true,
+  },
   // i32 pdf_info(usize handle, u8* out, usize cap, usize* out_len, u8* err, usize err_cap)
   // nonblocking: finding out whether there is a text layer may read several pages
   pdf_info: {
@@ -75,6 +81,19 @@ export class RustPdf implements PdfKernel {
     const out = new BigUint64Array(1);
     const [err, cap] = KernelLibrary.errorBuffer();
     const status = await this.#lib.symbols.pdf_open(bytes, BigInt(bytes.length), out, err, cap);
+    return await this.#opened(status, out, err);
+  }
+
+  /** The kernel maps the file rather than copying it; it must stay unchanged until close(). */
+  async openFile(path: string): Promise<PdfDocument> {
+    const name = new TextEncoder().encode(path);
+    const out = new BigUint64Array(1);
+    const [err, cap] = KernelLibrary.errorBuffer();
+    const status = await this.#lib.symbols.pdf_open_path(name, BigInt(name.length), out, err, cap);
+    return await this.#opened(status, out, err);
+  }
+
+  async #opened(status: number, out: BigUint64Array, err: Uint8Array): Promise<PdfDocument> {
     check(this.#lib, status, err);
     const doc = new RustPdfDocument(this.#lib, out[0], this.initialCapacity);
     try {

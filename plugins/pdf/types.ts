@@ -43,6 +43,11 @@ export interface PdfKernel {
   /** "rust(...)" or "unpdf": reported in /ready and as a metrics label. */
   readonly implementation: string;
   open(bytes: Uint8Array): Promise<PdfDocument>;
+  /**
+   * Opens a file on this machine. The Rust kernel maps it instead of holding a copy, so the
+   * file must stay unchanged (it may be removed) until the document is closed.
+   */
+  openFile(path: string): Promise<PdfDocument>;
   close(): void;
 }
 

@@ -41,6 +41,11 @@ export class UnpdfKernel implements PdfKernel {
     return doc;
   }
 
+  /** pdf.js reads from memory: the file is read whole. */
+  async openFile(path: string): Promise<PdfDocument> {
+    return await this.open(await Deno.readFile(path));
+  }
+
   close(): void {}
 }
 

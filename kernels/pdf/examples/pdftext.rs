@@ -9,9 +9,7 @@ fn main() {
         eprintln!("usage: pdftext FILE.pdf [OUT.txt]");
         std::process::exit(2);
     };
-    let result = std::fs::read(path)
-        .map_err(|e| e.to_string())
-        .and_then(|bytes| pdf::open(bytes).map_err(|e| e.message));
+    let result = pdf::open_path(std::path::Path::new(path)).map_err(|e| e.message);
     let handle = match result {
         Ok(h) => h,
         Err(e) => {

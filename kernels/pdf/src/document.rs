@@ -10,13 +10,14 @@ use crate::object_stream;
 use crate::pages::{self, Page};
 use crate::parser::parse_indirect;
 use crate::recover;
+use crate::source::Source;
 use crate::xref::{self, Entry, Xref};
 use memchr::memmem;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
 pub struct Document {
-    data: Vec<u8>,
+    data: Source,
     xref: Xref,
     cache: Vec<OnceLock<Arc<Object>>>,
     streams: Mutex<HashMap<u32, Arc<OnceLock<()>>>>,
@@ -47,7 +48,7 @@ impl std::ops::Deref for Resolved<'_> {
 }
 
 impl Document {
-    pub fn open(data: Vec<u8>) -> Result<Document> {
+    pub fn open(data: Source) -> Result<Document> {
         let head = &data[..data.len().min(1024)];
         let base =
             memmem::find(head, b"%PDF-").ok_or_else(|| not_pdf("not a PDF: no %PDF- header"))?;
@@ -81,7 +82,7 @@ impl Document {
         Ok(doc)
     }
 
-    fn with_xref(data: Vec<u8>, xref: Xref, repaired: bool) -> Result<Document> {
+    fn with_xref(data: Source, xref: Xref, repaired: bool) -> Result<Document> {
         if xref.entries.len() > MAX_OBJECTS {
             return Err(too_large("too many objects"));
         }

@@ -24,12 +24,15 @@ mod pages;
 mod parser;
 mod recover;
 mod rtl;
+mod source;
 mod xref;
 
 pub use document::Document;
 pub use extract::Extractor;
+pub use source::Source;
 
 use ligero_abi::{guard, slice, slice_mut, KernelError, KernelResult, Status};
+use std::path::Path;
 use std::sync::Mutex;
 
 ligero_abi::export_abi!(format!(
@@ -59,7 +62,16 @@ impl Handle {
 
 /// Opens a PDF from its bytes.
 pub fn open(bytes: Vec<u8>) -> KernelResult<Handle> {
-    let doc = Document::open(bytes)?;
+    open_source(Source::Owned(bytes))
+}
+
+/// Opens the PDF file at `path`, memory-mapped (see `Source::map` for the promise it needs).
+pub fn open_path(path: &Path) -> KernelResult<Handle> {
+    open_source(Source::map(path)?)
+}
+
+fn open_source(source: Source) -> KernelResult<Handle> {
+    let doc = Document::open(source)?;
     Ok(Handle {
         ex: Extractor::new(doc),
         pending: Mutex::new(None),
@@ -126,6 +138,28 @@ pub unsafe extern "C" fn pdf_open(
         let data = slice(bytes, len, "bytes")?.to_vec();
         let out = slice_mut(out_handle, 1, "out_handle")?;
         out[0] = Box::into_raw(Box::new(open(data)?)) as usize;
+        Ok(())
+    })
+}
+
+/// Opens the file at `path` (`path_len` bytes, not NUL-terminated), memory-mapped. The file
+/// must stay unchanged until `pdf_close`.
+///
+/// # Safety
+/// `path` must point to `path_len` bytes, `out_handle` to one usize, `err` to `err_cap` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn pdf_open_path(
+    path: *const u8,
+    path_len: usize,
+    out_handle: *mut usize,
+    err: *mut u8,
+    err_cap: usize,
+) -> i32 {
+    guard(err, err_cap, || {
+        use std::os::unix::ffi::OsStrExt;
+        let path = Path::new(std::ffi::OsStr::from_bytes(slice(path, path_len, "path")?));
+        let out = slice_mut(out_handle, 1, "out_handle")?;
+        out[0] = Box::into_raw(Box::new(open_path(path)?)) as usize;
         Ok(())
     })
 }

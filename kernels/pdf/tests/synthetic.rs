@@ -43,6 +43,24 @@ fn not_a_pdf_and_no_pages_are_errors() {
 }
 
 #[test]
+fn a_file_opens_mapped_from_its_path() {
+    let dir = std::env::temp_dir().join(format!("pdf-synthetic-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let (file, empty) = (dir.join("hello.pdf"), dir.join("empty.pdf"));
+    std::fs::write(&file, support::one_page(HELLO)).expect("write");
+    std::fs::write(&empty, b"").expect("write");
+    let h = pdf::open_path(&file).expect("opens");
+    std::fs::remove_file(&file).expect("remove"); // the mapping keeps the file
+    let text = h.extractor().page_text(0).expect("extracts");
+    assert_eq!(text, "Hello World again\nnext line\n");
+    let e = pdf::open_path(&empty).err().unwrap();
+    assert_eq!(e.status, ligero_abi::Status::Unsupported);
+    let e = pdf::open_path(&dir.join("missing.pdf")).err().unwrap();
+    assert_eq!(e.status, ligero_abi::Status::Io);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn a_reference_cycle_in_the_page_tree_terminates() {
     let bytes = support::build(&[
         "<< /Type /Catalog /Pages 2 0 R >>",
