@@ -3,6 +3,8 @@
  * overrides, then validation. Any problem becomes one ConfigError line naming the key.
  */
 import { parse as parseJsonc, type ParseError, printParseErrorCode } from "jsonc-parser";
+import * as v from "valibot";
+import { issuePath } from "../server/rules.ts";
 import { type Config, configSchema } from "./schema.ts";
 
 export class ConfigError extends Error {
@@ -15,13 +17,12 @@ export function loadConfig(env: Record<string, string | undefined> = Deno.env.to
   const path = env.LIGERO_CONFIG ? env.LIGERO_CONFIG : DEFAULT_FILE;
   const raw = readConfigFile(path);
   applyEnvironment(raw, env);
-  const result = configSchema.safeParse(raw);
+  const result = v.safeParse(configSchema, raw);
   if (!result.success) {
-    const issue = result.error.issues[0];
-    const key = issue.path.join(".") || "(root)";
-    throw new ConfigError(`config: ${key}: ${issue.message}`);
+    const issue = result.issues[0];
+    throw new ConfigError(`config: ${issuePath(issue) || "(root)"}: ${issue.message}`);
   }
-  return result.data;
+  return result.output;
 }
 
 function readConfigFile(path: string | URL): Record<string, unknown> {
@@ -84,7 +85,7 @@ function matchKey(node: Record<string, unknown>, envPart: string): string {
 
 let knownKeys: string[] | undefined;
 function schemaKeys(): string[] {
-  knownKeys ??= collectKeys(configSchema.parse({}));
+  knownKeys ??= collectKeys(v.parse(configSchema, {}));
   return knownKeys;
 }
 

@@ -1,6 +1,6 @@
 /**
  * The shared parts of the OpenAPI document: component schemas, the error response every
- * route may give, and parameters. Kept beside the routes' zod schemas by hand; the test in
+ * route may give, and parameters. Kept beside the routes' valibot schemas by hand; the test in
  * openapi/spec.test.ts checks the two agree on what exists.
  */
 type Json = Record<string, unknown>;

@@ -1,6 +1,7 @@
 /** Every route the Hono app serves is described in the OpenAPI document, and nothing else. */
 import assert from "node:assert/strict";
 import { configSchema } from "../config/schema.ts";
+import * as v from "valibot";
 import { createApp } from "../server/app.ts";
 import { MemoryGovernor } from "../server/governor.ts";
 import type { Services } from "../server/runtime.ts";
@@ -10,7 +11,7 @@ import { openApiDocument } from "./spec.ts";
 const NOT_API = (path: string) => path === "/" || path.startsWith("/ui/");
 
 function appRoutes(): Set<string> {
-  const config = configSchema.parse({ memory: { ceiling: "64GiB" } });
+  const config = v.parse(configSchema, { memory: { ceiling: "64GiB" } });
   const governor = new MemoryGovernor(config.memory);
   // route factories only read config and bind services; nothing here is called
   const services = { config, governor, plugins: { store: {} } } as unknown as Services;

@@ -3,13 +3,14 @@
  * once, when it is made; only its hash is stored.
  */
 import { Hono } from "hono";
-import { z } from "zod";
+import * as v from "valibot";
 import { newApiKey, requireAdmin } from "../server/auth.ts";
 import { ApiError } from "../server/errors.ts";
+import { trimmed } from "../server/rules.ts";
 import type { Services } from "../server/runtime.ts";
 import { limitBody, readJson } from "../server/validate.ts";
 
-const named = z.object({ name: z.string().trim().min(1).max(200) }).strict();
+const named = v.strictObject({ name: trimmed(1, 200) });
 
 export function adminRoutes({ config, plugins: { store } }: Services): Hono {
   const app = new Hono();

@@ -5,21 +5,22 @@
  */
 import { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
-import { z } from "zod";
+import * as v from "valibot";
 import type { ChatEvent } from "../chat/service.ts";
 import { LLM_ERROR_STATUS, LlmError } from "../plugins/llm/types.ts";
 import type { AppEnv } from "../server/auth.ts";
 import { ApiError, errorBody } from "../server/errors.ts";
 import { log } from "../server/log.ts";
+import { idList, str, trimmed } from "../server/rules.ts";
 import type { Services } from "../server/runtime.ts";
 import { limitBody, readJson } from "../server/validate.ts";
 
-const chatSchema = z.object({
-  message: z.string().trim().min(1).max(20_000),
-  conversationId: z.string().min(1).max(100).optional(),
-  documentIds: z.array(z.string().min(1).max(100)).min(1).max(1000).optional(),
-  stream: z.boolean().default(true),
-}).strict();
+const chatSchema = v.strictObject({
+  message: trimmed(1, 20_000),
+  conversationId: v.optional(str(1, 100)),
+  documentIds: v.optional(idList),
+  stream: v.optional(v.boolean(), true),
+});
 
 export function chatRoutes({ config, governor, chat }: Services): Hono<AppEnv> {
   const app = new Hono<AppEnv>();

@@ -1,17 +1,13 @@
 /** /conversations: list, read (with messages), rename, delete. */
 import { Hono } from "hono";
-import { z } from "zod";
+import * as v from "valibot";
 import type { AppEnv } from "../server/auth.ts";
 import { ApiError } from "../server/errors.ts";
+import { paging, trimmed, validate } from "../server/rules.ts";
 import type { Services } from "../server/runtime.ts";
 import { limitBody, readJson } from "../server/validate.ts";
 
-const paging = z.object({
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  offset: z.coerce.number().int().min(0).max(1_000_000_000).default(0),
-});
-
-const rename = z.object({ title: z.string().trim().min(1).max(200) }).strict();
+const rename = v.strictObject({ title: trimmed(1, 200) });
 
 export function conversationRoutes({ config, plugins: { store } }: Services): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -19,12 +15,7 @@ export function conversationRoutes({ config, plugins: { store } }: Services): Ho
     new ApiError(404, "conversation_not_found", `no conversation ${id}`);
 
   app.get("/conversations", async (c) => {
-    const query = paging.safeParse(c.req.query());
-    if (!query.success) {
-      const issue = query.error.issues[0];
-      throw new ApiError(400, "invalid_request", `${issue.path.join(".")}: ${issue.message}`);
-    }
-    const { limit, offset } = query.data;
+    const { limit, offset } = validate(paging, c.req.query(), "query");
     const page = await store.listConversations(c.get("user").id, { limit, offset });
     return c.json({ conversations: page.items, total: page.total, limit, offset });
   });

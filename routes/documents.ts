@@ -4,32 +4,28 @@
  */
 import { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
-import { z } from "zod";
+import * as v from "valibot";
 import type { Progress } from "../documents/ingest.ts";
 import { type SavedSource, SourceTooLargeError } from "../documents/sources.ts";
 import type { DocumentRecord } from "../plugins/store/types.ts";
 import type { AppEnv } from "../server/auth.ts";
 import { ApiError } from "../server/errors.ts";
+import { paging, queryInt, trimmed, validate } from "../server/rules.ts";
 import type { Services } from "../server/runtime.ts";
 import { limitBody, readJson } from "../server/validate.ts";
 
-const textUpload = z.object({
-  title: z.string().trim().min(1).max(500),
-  text: z.string().min(1),
-  format: z.enum(["text", "markdown", "html"]).default("text"),
-}).strict();
+const textUpload = v.strictObject({
+  title: trimmed(1, 500),
+  text: v.pipe(v.string(), v.minLength(1)),
+  format: v.optional(v.picklist(["text", "markdown", "html"]), "text"),
+});
 
 const FORMAT_TYPE = { text: "text/plain", markdown: "text/markdown", html: "text/html" } as const;
-
-const paging = z.object({
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  offset: z.coerce.number().int().min(0).max(1_000_000_000).default(0),
-});
 
 /** How often the events stream reads the store for a job running in another instance. */
 const PROGRESS_POLL_MS = 500;
 
-const positiveInt = z.coerce.number().int().min(1).max(1_000_000);
+const pageNumber = queryInt(1, 1_000_000);
 
 export function documentRoutes({ config, governor, documents, sources }: Services): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -90,7 +86,7 @@ export function documentRoutes({ config, governor, documents, sources }: Service
   });
 
   app.get("/documents", async (c) => {
-    const { limit, offset } = parse(paging, c.req.query());
+    const { limit, offset } = validate(paging, c.req.query(), "query");
     const page = await documents.list(c.get("user").id, limit, offset);
     return c.json({ documents: page.items.map(present), total: page.total, limit, offset });
   });
@@ -100,7 +96,7 @@ export function documentRoutes({ config, governor, documents, sources }: Service
   });
 
   app.get("/documents/:id/pages/:n", async (c) => {
-    const n = parse(positiveInt, c.req.param("n"), "page number");
+    const n = validate(pageNumber, c.req.param("n"), "page number");
     const text = await documents.page(c.req.param("id"), c.get("user").id, n);
     return c.json({ documentId: c.req.param("id"), page: n, text });
   });
@@ -147,14 +143,6 @@ export function documentRoutes({ config, governor, documents, sources }: Service
   });
 
   return app;
-}
-
-function parse<S extends z.ZodType>(schema: S, value: unknown, what?: string): z.output<S> {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const where = what ?? (issue.path.join(".") || "query");
-  throw new ApiError(400, "invalid_request", `${where}: ${issue.message}`);
 }
 
 function progressOf(doc: DocumentRecord): Progress {

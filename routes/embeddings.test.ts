@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { Hono } from "hono";
 import { configSchema } from "../config/schema.ts";
+import * as v from "valibot";
 import type { EmbeddingKernel, Encoded } from "../plugins/embeddings/types.ts";
 import { onError } from "../server/errors.ts";
 import { MemoryGovernor } from "../server/governor.ts";
@@ -29,7 +30,7 @@ const stub: EmbeddingKernel = {
 };
 
 async function post(body: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
-  const config = configSchema.parse({ memory: { ceiling: "64GiB" } });
+  const config = v.parse(configSchema, { memory: { ceiling: "64GiB" } });
   const governor = new MemoryGovernor(config.memory);
   try {
     const services = { config, governor, plugins: { embeddings: stub } } as unknown as Services;

@@ -6,27 +6,36 @@
  */
 import { Hono } from "hono";
 import { encodeBase64 } from "hono/utils/encode";
-import { z } from "zod";
+import * as v from "valibot";
 import type { AppEnv } from "../server/auth.ts";
 import { ApiError } from "../server/errors.ts";
+import { int, str } from "../server/rules.ts";
 import type { Services } from "../server/runtime.ts";
 import { limitBody, readJson } from "../server/validate.ts";
 
 /** OpenAI's own limit on inputs per request. */
 const MAX_INPUTS = 2048;
 
-const requestSchema = z.object({
-  input: z.union([z.string(), z.array(z.string()).min(1).max(MAX_INPUTS)]).or(
-    z.array(z.union([z.number(), z.array(z.number())])).transform((_, ctx) => {
-      ctx.addIssue({ code: "custom", message: "token-id input is not supported; send text" });
-      return z.NEVER;
-    }),
-  ),
-  model: z.string().max(200).optional(),
-  encoding_format: z.enum(["float", "base64"]).default("float"),
-  dimensions: z.number().int().positive().optional(),
-  user: z.string().optional(),
-}).strict();
+/** OpenAI also takes token-id arrays; this server only encodes text. */
+const tokenIds = v.pipe(
+  v.array(v.union([v.number(), v.array(v.number())])),
+  v.rawTransform(({ addIssue, NEVER }) => {
+    addIssue({ message: "token-id input is not supported; send text" });
+    return NEVER;
+  }),
+);
+
+const requestSchema = v.strictObject({
+  input: v.union([
+    v.string(),
+    v.pipe(v.array(v.string()), v.minLength(1), v.maxLength(MAX_INPUTS)),
+    tokenIds,
+  ]),
+  model: v.optional(str(0, 200)),
+  encoding_format: v.optional(v.picklist(["float", "base64"]), "float"),
+  dimensions: v.optional(int(1)),
+  user: v.optional(v.string()),
+});
 
 export function embeddingsRoutes({ config, governor, plugins }: Services): Hono<AppEnv> {
   const app = new Hono<AppEnv>();

@@ -6,33 +6,41 @@
  */
 import { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
-import { z } from "zod";
+import * as v from "valibot";
 import type { Turn } from "../chat/rag.ts";
 import { LLM_ERROR_STATUS, LlmError, type LlmUsage } from "../plugins/llm/types.ts";
 import type { AppEnv } from "../server/auth.ts";
 import { ApiError } from "../server/errors.ts";
+import { idList, str } from "../server/rules.ts";
 import type { Services } from "../server/runtime.ts";
 import { limitBody, readJson } from "../server/validate.ts";
 
 export const MODEL_ID = "ligero-rag";
 
-const content = z.union([
-  z.string(),
-  z.array(z.object({ type: z.string(), text: z.string().optional() }).passthrough()),
-]).transform((c) => typeof c === "string" ? c : c.map((p) => p.text ?? "").join(""));
+const content = v.pipe(
+  v.union([
+    v.string(),
+    v.array(v.looseObject({ type: v.string(), text: v.optional(v.string()) })),
+  ]),
+  v.transform((c) => typeof c === "string" ? c : c.map((p) => p.text ?? "").join("")),
+);
 
-const completionSchema = z.object({
-  model: z.string().max(200).optional(),
-  messages: z.array(
-    z.object({
-      role: z.enum(["system", "developer", "user", "assistant", "tool"]),
-      content: content.nullable().default(""),
-    }).passthrough(),
-  ).min(1).max(500),
-  stream: z.boolean().default(false),
+const completionSchema = v.looseObject({
+  model: v.optional(str(0, 200)),
+  messages: v.pipe(
+    v.array(
+      v.looseObject({
+        role: v.picklist(["system", "developer", "user", "assistant", "tool"]),
+        content: v.optional(v.nullable(content), ""),
+      }),
+    ),
+    v.minLength(1),
+    v.maxLength(500),
+  ),
+  stream: v.optional(v.boolean(), false),
   /** ligero's extension: restrict retrieval to these documents. */
-  documentIds: z.array(z.string().min(1).max(100)).min(1).max(1000).optional(),
-}).passthrough();
+  documentIds: v.optional(idList),
+});
 
 export function openAiRoutes({ config, governor, rag }: Services): Hono<AppEnv> {
   const app = new Hono<AppEnv>();

@@ -1,17 +1,18 @@
 /** `POST /search`: hybrid retrieval over the caller's documents, with page citations. */
 import { Hono } from "hono";
-import { z } from "zod";
+import * as v from "valibot";
 import type { AppEnv } from "../server/auth.ts";
+import { idList, int, trimmed } from "../server/rules.ts";
 import type { Services } from "../server/runtime.ts";
 import { limitBody, readJson } from "../server/validate.ts";
 
 export function searchRoutes({ config, search }: Services): Hono<AppEnv> {
-  const schema = z.object({
-    query: z.string().trim().min(1).max(2000),
-    k: z.number().int().min(1).max(config.retrieval.maxK).default(8),
-    mode: z.enum(["hybrid", "vector", "text"]).default("hybrid"),
-    documentIds: z.array(z.string().min(1).max(100)).min(1).max(1000).optional(),
-  }).strict();
+  const schema = v.strictObject({
+    query: trimmed(1, 2000),
+    k: v.optional(int(1, config.retrieval.maxK), 8),
+    mode: v.optional(v.picklist(["hybrid", "vector", "text"]), "hybrid"),
+    documentIds: v.optional(idList),
+  });
 
   const app = new Hono<AppEnv>();
   app.post("/search", limitBody(config.server.jsonBodyLimit), async (c) => {

@@ -4,18 +4,19 @@
  * through the similarity kernel.
  */
 import { Hono } from "hono";
-import { z } from "zod";
+import * as v from "valibot";
 import { ApiError } from "../server/errors.ts";
+import { int } from "../server/rules.ts";
 import type { Services } from "../server/runtime.ts";
 import { limitBody, readJson } from "../server/validate.ts";
 
 const MAX_DIMS = 4096;
 
-const requestSchema = z.object({
-  query: z.array(z.number()).min(1).max(MAX_DIMS),
-  vectors: z.array(z.array(z.number())).max(100_000),
-  k: z.number().int().min(1).max(1000).default(10),
-}).strict();
+const requestSchema = v.strictObject({
+  query: v.pipe(v.array(v.number()), v.minLength(1), v.maxLength(MAX_DIMS)),
+  vectors: v.pipe(v.array(v.array(v.number())), v.maxLength(100_000)),
+  k: v.optional(int(1, 1000), 10),
+});
 
 export function similarityRoutes({ config, governor, plugins }: Services): Hono {
   const app = new Hono();
@@ -23,15 +24,15 @@ export function similarityRoutes({ config, governor, plugins }: Services): Hono 
     const { query, vectors, k } = await readJson(c, requestSchema);
     const dims = query.length;
     const store = new Float32Array(vectors.length * dims);
-    vectors.forEach((v, i) => {
-      if (v.length !== dims) {
+    vectors.forEach((vector, i) => {
+      if (vector.length !== dims) {
         throw new ApiError(
           400,
           "invalid_request",
-          `vectors.${i}: has ${v.length} dimensions, the query has ${dims}`,
+          `vectors.${i}: has ${vector.length} dimensions, the query has ${dims}`,
         );
       }
-      store.set(v, i * dims);
+      store.set(vector, i * dims);
     });
     const top = plugins.similarity.topK(store, dims, Float32Array.from(query), k);
     return c.json({

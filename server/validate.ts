@@ -1,12 +1,13 @@
 /**
- * Request body parsing shared by every JSON route: size limit, JSON syntax, then the zod
- * schema, each failure a precise 4xx.
+ * Request body parsing shared by every JSON route: size limit, JSON syntax, then the schema
+ * (server/rules.ts), each failure a precise 4xx.
  */
 import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import type { z } from "zod";
+import type * as v from "valibot";
 import { formatBytes } from "../config/units.ts";
 import { ApiError } from "./errors.ts";
+import { validate } from "./rules.ts";
 
 /** Refuses bodies over `maxBytes` with 413, whether or not Content-Length is sent. */
 export function limitBody(maxBytes: number): MiddlewareHandler {
@@ -30,7 +31,10 @@ function tooLarge(c: Context): ApiError {
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
-export async function readJson<S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>> {
+export async function readJson<S extends v.GenericSchema>(
+  c: Context,
+  schema: S,
+): Promise<v.InferOutput<S>> {
   const type = c.req.header("content-type") ?? "";
   if (!/^application\/([\w.+-]*\+)?json\b/i.test(type)) {
     throw new ApiError(415, "unsupported_media_type", "send the body as application/json");
@@ -50,11 +54,5 @@ export async function readJson<S extends z.ZodType>(c: Context, schema: S): Prom
   } catch (e) {
     throw new ApiError(400, "invalid_json", `malformed JSON: ${(e as Error).message}`);
   }
-  const result = schema.safeParse(body);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const where = issue.path.length ? issue.path.join(".") : "body";
-    throw new ApiError(400, "invalid_request", `${where}: ${issue.message}`);
-  }
-  return result.data;
+  return validate(schema, body);
 }

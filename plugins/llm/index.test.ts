@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
 import { ConfigError } from "../../config/load.ts";
 import { configSchema } from "../../config/schema.ts";
+import * as v from "valibot";
 import { llmImplementations } from "./index.ts";
 
-const config = configSchema.parse({});
+const config = v.parse(configSchema, {});
 
 Deno.test("llm config: defaults per provider", () => {
   assert.equal(config.llm.provider, "offline");
@@ -15,12 +16,12 @@ Deno.test("llm config: defaults per provider", () => {
 });
 
 Deno.test("llm config: strict, and base URLs must be http(s)", () => {
-  assert.equal(configSchema.safeParse({ llm: { kimi: { baseURL: "x" } } }).success, false);
+  assert.equal(v.safeParse(configSchema, { llm: { kimi: { baseURL: "x" } } }).success, false);
   assert.equal(
-    configSchema.safeParse({ llm: { openai: { baseUrl: "file:///etc" } } }).success,
+    v.safeParse(configSchema, { llm: { openai: { baseUrl: "file:///etc" } } }).success,
     false,
   );
-  assert.equal(configSchema.safeParse({ llm: { provider: "claude" } }).success, false);
+  assert.equal(v.safeParse(configSchema, { llm: { provider: "claude" } }).success, false);
 });
 
 Deno.test("llm factories: keys from the named env var; a missing required key stops startup", () => {
