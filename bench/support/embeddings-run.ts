@@ -40,6 +40,9 @@ async function open(name: string): Promise<EmbeddingKernel> {
   const env = {
     ...Deno.env.toObject(),
     LIGERO_EMBEDDINGS__QUANTIZATION: precision === "f32" || precision === "fp32" ? "f32" : "int8",
+    // the kernel itself, loaded for good: on demand it would load at the first call, outside
+    // "load" and "RSS added by loading"
+    LIGERO_EMBEDDINGS__KEEP_ALIVE_SECONDS: "0",
   };
   // the model is already fetched by the parent (hashing it here would inflate peak RSS)
   const config = loadConfig(env);
