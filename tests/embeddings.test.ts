@@ -35,12 +35,13 @@ Deno.test("/v1/embeddings on a real server matches the reference, in bounded mem
 
     const metrics = await (await fetch(`${server.url}/metrics`)).text();
     const bytes = Number(/^ligero_model_bytes\{[^}]*\} (\d+)/m.exec(metrics)?.[1]);
-    assert.ok(bytes > 20e6 && bytes < 26e6, `ligero_model_bytes ${bytes}`);
+    assert.ok(bytes > 10e6 && bytes < 14e6, `ligero_model_bytes ${bytes}`);
     const rss = Number(/^process_resident_memory_bytes (\d+)/m.exec(metrics)?.[1]);
-    // measured 113 MiB (the server alone idles at ~71); the issue's target is 90 (not met yet,
-    // see docs/benchmarks.md); this bound catches regressions such as mapped pages leaking
-    // into RSS (150 MiB before the word table was quantized)
-    assert.ok(rss > 0 && rss <= 128 * 1024 * 1024, `server RSS ${(rss / 1048576).toFixed(1)} MiB`);
+    console.log(`server RSS with the model, after 50 texts: ${(rss / 1048576).toFixed(1)} MiB`);
+    // the issue's target: the whole server with the model loaded within 90 MiB. Measured
+    // 71-85 (idle ~70 without the model; 113 when the word table was int8 in the heap, 150
+    // when its mapped pages leaked into RSS)
+    assert.ok(rss > 0 && rss <= 90 * 1024 * 1024, `server RSS ${(rss / 1048576).toFixed(1)} MiB`);
   } finally {
     await server.stop();
   }

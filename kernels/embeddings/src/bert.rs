@@ -13,7 +13,7 @@ use crate::config::BertConfig;
 use crate::gemm::{Activation, Format, Isa, Linear, QuantizedRows};
 use crate::ops::{add_layer_norm, layer_norm};
 use crate::safetensors::Tensors;
-use crate::words::{self, WordTable};
+use crate::words::WordTable;
 use ligero_abi::KernelResult;
 
 struct LayerNorm {
@@ -193,7 +193,7 @@ impl Bert {
         let h = cfg.hidden_size;
         let t = &tensors;
         let embeddings = Embeddings {
-            word_embeddings: WordTable::load(t, cfg.vocab_size, h, int8)?,
+            word_embeddings: WordTable::load(t, cfg.vocab_size, h)?,
             position_embeddings: t.f32(
                 "embeddings.position_embeddings.weight",
                 &[cfg.max_position_embeddings, h],
@@ -228,16 +228,13 @@ impl Bert {
     pub fn heap_bytes(&self) -> usize {
         let e = &self.embeddings;
         (e.position_embeddings.len() + e.token_type_embeddings.len()) * 4
-            + e.word_embeddings.heap_bytes()
             + self.layers.iter().map(Layer::bytes).sum::<usize>()
     }
 
-    /// Bytes of weights read from the memory map as needed (resident only where touched).
+    /// Bytes of weights read from the file as needed (the word table, through the page
+    /// cache: none of it resident in this process).
     pub fn mapped_bytes(&self) -> usize {
-        match self.embeddings.word_embeddings {
-            WordTable::Mapped => self.cfg.vocab_size * self.cfg.hidden_size * 4,
-            WordTable::Int8 { .. } => 0,
-        }
+        self.cfg.vocab_size * self.cfg.hidden_size * 4
     }
 
     /// Runs the encoder over packed token `ids`; the last hidden states end in `s.hidden`.
@@ -313,8 +310,8 @@ impl Bert {
 
     fn embed(&self, isa: Isa, ids: &[u32], spans: &[Span], out: &mut [f32]) -> KernelResult<()> {
         let h = self.cfg.hidden_size;
-        let words = self.tensors.f32(words::NAME, &[self.cfg.vocab_size, h])?;
         let e = &self.embeddings;
+        let mut bytes = vec![0u8; h * 4];
         for span in spans {
             for pos in 0..span.len {
                 let t = span.start + pos;
@@ -324,7 +321,8 @@ impl Bert {
                 for (i, v) in row.iter_mut().enumerate() {
                     *v = position[i] + e.token_type_embeddings[i];
                 }
-                e.word_embeddings.add_row(words, id, row);
+                e.word_embeddings
+                    .add_row(&self.tensors, id, row, &mut bytes)?;
             }
         }
         let ln = &e.layer_norm;

@@ -2,15 +2,16 @@
 //! (`name → {dtype, shape, data_offsets}`), then raw little-endian tensor bytes.
 //!
 //! The file is mapped, never read into the heap: a tensor is a borrowed slice of the map, so
-//! only pages the encoder touches become resident (the 47 MB word-embedding table costs a few
-//! pages per distinct token). Weights that get repacked at load are dropped from the page
-//! cache view afterwards with [`Tensors::release`].
+//! only pages the encoder touches become resident. Weights that get repacked at load are
+//! dropped from the map afterwards with [`Tensors::release`]; the word-embedding table is read
+//! row by row with [`Tensors::read_at`] instead (words.rs).
 
 use ligero_abi::{KernelError, KernelResult, Status};
 use memmap2::{Advice, Mmap, UncheckedAdvice};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::fs::File;
+use std::os::unix::fs::FileExt;
 use std::path::Path;
 
 struct Entry {
@@ -20,6 +21,7 @@ struct Entry {
 }
 
 pub struct Tensors {
+    file: File,
     map: Mmap,
     data_start: usize,
     entries: HashMap<String, Entry>,
@@ -64,10 +66,22 @@ impl Tensors {
             );
         }
         Ok(Self {
+            file,
             map,
             data_start,
             entries,
         })
+    }
+
+    /// Where the f32 tensor `name` starts in the file, checked as [`Tensors::f32`] checks it.
+    pub fn file_offset(&self, name: &str, shape: &[usize]) -> KernelResult<u64> {
+        let start = self.f32(name, shape)?.as_ptr() as usize - self.map.as_ptr() as usize;
+        Ok(start as u64)
+    }
+
+    /// Fills `out` with the file's bytes at `offset`, through the page cache, not the map.
+    pub fn read_at(&self, offset: u64, out: &mut [u8]) -> std::io::Result<()> {
+        self.file.read_exact_at(out, offset)
     }
 
     /// The f32 tensor `name`, checked against the shape the model expects.
