@@ -185,8 +185,8 @@ fn load_simple(doc: &Document, dict: &Dict, subtype: &[u8], to_unicode: Option<C
             }
             m
         }
-        _ if symbolic && subtype == b"TrueType" && unmappable_truetype(doc, descriptor) => {
-            vec![None; 256]
+        _ if symbolic && subtype == b"TrueType" => {
+            symbolic_truetype(doc, descriptor).unwrap_or_else(default)
         }
         _ => default(),
     };
@@ -201,15 +201,16 @@ fn load_simple(doc: &Document, dict: &Dict, subtype: &[u8], to_unicode: Option<C
     Simple { text, widths }
 }
 
-/// A symbolic TrueType font with no encoding whose program has no Unicode cmap: its codes
-/// name glyphs, not characters, and any text made of them would be garbage.
-fn unmappable_truetype(doc: &Document, descriptor: Option<&Dict>) -> bool {
-    let Some(d) = descriptor else { return false };
-    let file = doc.get(d, b"FontFile2");
-    let Some(program) = file.as_stream().and_then(|s| doc.decode(s).ok()) else {
-        return false;
-    };
-    truetype::codes_are_not_unicode(&program)
+/// A symbolic TrueType font with no encoding: text from its glyph names when the program
+/// has them; nothing when its codes name glyphs only (no Unicode cmap), since any text made
+/// of them would be garbage; `None` to fall back to the standard encodings.
+fn symbolic_truetype(doc: &Document, descriptor: Option<&Dict>) -> Option<CodeMap> {
+    let file = doc.get(descriptor?, b"FontFile2");
+    let program = doc.decode(file.as_stream()?).ok()?;
+    if let Some(map) = truetype::symbolic_text(&program) {
+        return Some(map);
+    }
+    truetype::codes_are_not_unicode(&program).then(|| vec![None; 256])
 }
 
 fn simple_widths(
