@@ -3,7 +3,9 @@
  * 100k and 1M rows — our kernel (exact, int8 + rescoring, both cascades) beside its TS twin, npm
  * usearch (exact, HNSW), npm simsimd per vector and numpy, with recall@10 of approximate
  * rows against our exact result, build time and bytes of each index, and the in-process
- * VectorIndex's streaming load. `LIGERO_BENCH_SIMILARITY_SIZES=10000,100000` picks sizes.
+ * VectorIndex's streaming load. `LIGERO_BENCH_SIMILARITY_SIZES=10000,100000` picks sizes;
+ * `LIGERO_BENCH_SIMILARITY_QUICK=1` keeps only our rows and usearch exact (for iterating on
+ * the kernel; a recorded run has every row).
  */
 import { RustSimilarity } from "../kernels/similarity/mod.ts";
 import { Clustered } from "../plugins/similarity/synthetic.ts";
@@ -39,12 +41,14 @@ interface Row {
   note?: string;
 }
 
+const QUICK = Deno.env.get("LIGERO_BENCH_SIMILARITY_QUICK") === "1";
+
 const fmt = (v: number | undefined, digits: number) => v === undefined ? "" : v.toFixed(digits);
 
 export default async function run(): Promise<void> {
   const sizes = (Deno.env.get("LIGERO_BENCH_SIMILARITY_SIZES") ?? "10000,100000,1000000")
     .split(",").map(Number);
-  const numpy = await numpyMedians(DIMS, K, QUERIES, sizes);
+  const numpy = QUICK ? "skipped (quick mode)" : await numpyMedians(DIMS, K, QUERIES, sizes);
   const rust = new RustSimilarity();
   const twin = new TsSimilarity();
   console.log(`kernel: ${rust.implementation}; ${QUERIES} queries a size (fewer for slow ones)\n`);
@@ -131,21 +135,29 @@ async function measure(
       buildMs: encodeMs,
       bytes: f32Bytes + codeBytes,
     },
-    {
-      method: "TS twin exact",
-      ...await time(async (q) => (await twin.search(store, q, K)).rows, slow),
-    },
-    {
-      method: "TS twin cascade",
-      ...await time(async (q) => (await twin.search(store, q, K, { mode: "cascade" })).rows, slow),
-    },
   ];
+  if (!QUICK) {
+    rows.push(
+      {
+        method: "TS twin exact",
+        ...await time(async (q) => (await twin.search(store, q, K)).rows, slow),
+      },
+      {
+        method: "TS twin cascade",
+        ...await time(
+          async (q) => (await twin.search(store, q, K, { mode: "cascade" })).rows,
+          slow,
+        ),
+      },
+    );
+  }
   const peer = async (method: string, prepared: Promise<Prepared>, count = QUERIES) => {
     const p = await prepared;
     const row: Row = { method, buildMs: p.buildMs, bytes: p.bytes, note: p.note };
     rows.push(p.search ? { ...row, ...await time(p.search, count) } : row);
   };
   await peer("usearch exact (npm)", usearchExact(vectors, DIMS, K));
+  if (QUICK) return rows;
   if (n <= HNSW_MAX_ROWS) await peer("usearch HNSW (npm)", usearchHnsw(vectors, DIMS, K));
   else {rows.push({
       method: "usearch HNSW (npm)",
