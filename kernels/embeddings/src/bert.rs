@@ -184,7 +184,8 @@ pub struct Scratch {
     ctx: Vec<f32>,
     tmp: Vec<f32>,
     inter: Vec<f32>,
-    /// One per projection of the `[q | k | v]` step, which run in parallel.
+    /// One per projection of the `[q | k | v]` step, which run in parallel; the second also
+    /// takes the intermediate layer's output, quantized by its GEMM tasks for the next.
     quant: [QuantizedRows; 3],
 }
 
@@ -279,7 +280,7 @@ impl Bert {
             let q = &mut s.quant[0];
             attn.output
                 .dense
-                .forward(isa, &s.ctx, m, &mut s.tmp, h, q, Activation::None);
+                .forward(isa, &s.ctx, m, &mut s.tmp, h, q, Activation::None, None);
             let ln = &attn.output.layer_norm;
             add_layer_norm(
                 isa,
@@ -289,12 +290,20 @@ impl Bert {
                 &ln.bias,
                 eps,
             );
-            let q = &mut s.quant[0];
-            layer
-                .intermediate
-                .forward(isa, &s.hidden, m, &mut s.inter, f, q, Activation::Gelu);
+            let [q, fed, _] = &mut s.quant;
+            let feed = Some((&out.dense, &mut *fed));
+            layer.intermediate.forward(
+                isa,
+                &s.hidden,
+                m,
+                &mut s.inter,
+                f,
+                q,
+                Activation::Gelu,
+                feed,
+            );
             out.dense
-                .forward(isa, &s.inter, m, &mut s.tmp, h, q, Activation::None);
+                .forward(isa, &s.inter, m, &mut s.tmp, h, fed, Activation::None, None);
             let ln = &out.layer_norm;
             add_layer_norm(
                 isa,

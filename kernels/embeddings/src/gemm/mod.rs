@@ -14,7 +14,7 @@ mod quantize;
 pub mod scalar;
 
 use crate::ops::gelu;
-pub use quantize::{quantize_rows, QuantizedRows, GROUP};
+pub use quantize::{quantize_columns, quantize_rows, QuantizedRows, GROUP};
 use rayon::prelude::*;
 
 /// Output columns per packed panel: two AVX-512 registers of f32 or i32.
@@ -132,7 +132,10 @@ impl Linear {
     }
 
     /// `out[r·ldc + c] = act((x[m, k] · Wᵀ + b)[r, c])`, columns split across the current
-    /// rayon pool. `q` is scratch for the quantized activations of the int8 path.
+    /// rayon pool. `q` is scratch for the quantized activations of the int8 path (or holds
+    /// them already, when `q.ready`). `feed`: the int8 layer that reads `out` next and its
+    /// scratch, filled by this layer's tasks while their columns are in cache (otherwise the
+    /// next layer quantizes all of `out` on one thread before its GEMM starts).
     #[allow(clippy::too_many_arguments)]
     pub fn forward(
         &self,
@@ -143,14 +146,27 @@ impl Linear {
         ldc: usize,
         q: &mut QuantizedRows,
         act: Activation,
+        feed: Option<(&Linear, &mut QuantizedRows)>,
     ) {
         let needed = if m == 0 { 0 } else { (m - 1) * ldc + self.n };
         assert!(
             x.len() >= m * self.k && out.len() >= needed && ldc >= self.n,
             "linear: bad buffers"
         );
+        let mut feed = feed.filter(|(next, _)| next.k == self.n);
+        if let Some((next, q)) = &mut feed {
+            q.resize(m, next.k);
+        }
+        let target = feed.as_ref().and_then(|(next, q)| match &next.packed {
+            Packed::I8 { smooth_inv, .. } => Some((smooth_inv.as_slice(), &**q)),
+            Packed::F32(_) => None,
+        });
+        let fed = target.is_some();
         // SAFETY: checked above that out holds m rows of ldc ≥ n floats.
-        unsafe { self.forward_raw(isa, x, m, SendPtr(out.as_mut_ptr()), ldc, q, act) }
+        unsafe { self.forward_raw(isa, x, m, SendPtr(out.as_mut_ptr()), ldc, q, act, target) };
+        if let (true, Some((_, q))) = (fed, feed) {
+            q.ready = true;
+        }
     }
 
     /// Several layers over the same input at once, `layers[i] = (layer, column)` writing
@@ -177,7 +193,7 @@ impl Linear {
             // SAFETY: checked above; layers write disjoint column ranges.
             unsafe {
                 let out = SendPtr(out.get().add(col));
-                layer.forward_raw(isa, x, m, out, ldc, q, Activation::None)
+                layer.forward_raw(isa, x, m, out, ldc, q, Activation::None, None)
             }
         });
     }
@@ -195,13 +211,20 @@ impl Linear {
         ldc: usize,
         q: &mut QuantizedRows,
         act: Activation,
+        feed: Option<(&[f32], &QuantizedRows)>,
     ) {
         if let Packed::I8 { smooth_inv, .. } = &self.packed {
-            quantize_rows(isa, x, m, self.k, smooth_inv, q);
+            if !std::mem::take(&mut q.ready) {
+                quantize_rows(isa, x, m, self.k, smooth_inv, q);
+            }
         }
         let panels = self.n / NR;
-        // ~4 tasks per thread keeps both cores busy without splitting panels too finely
-        let per_task = panels.div_ceil(rayon::current_num_threads() * 4).max(1);
+        // ~4 tasks per thread keeps both cores busy without splitting panels too finely; a
+        // task that quantizes its outputs for the next layer owns whole groups
+        let mut per_task = panels.div_ceil(rayon::current_num_threads() * 4).max(1);
+        if feed.is_some() {
+            per_task = per_task.next_multiple_of(GROUP / NR);
+        }
         let q: &QuantizedRows = q;
         (0..panels)
             .into_par_iter()
@@ -216,6 +239,10 @@ impl Linear {
                             let at = out.get().add(r * ldc + first * NR);
                             gelu(isa, std::slice::from_raw_parts_mut(at, count * NR));
                         }
+                    }
+                    if let Some((smooth_inv, next)) = feed {
+                        let cols = first * NR..(first + count) * NR;
+                        quantize_columns(isa, out.get(), ldc, m, self.n, cols, smooth_inv, next);
                     }
                 }
             });

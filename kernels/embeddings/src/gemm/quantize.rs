@@ -19,6 +19,16 @@ pub struct QuantizedRows {
     pub data: Vec<u8>,
     /// `[row][group]`.
     pub scales: Vec<f32>,
+    /// Set when the layer producing the input already quantized it here (see
+    /// `Linear::forward`'s `feed`); the layer reading it clears it.
+    pub ready: bool,
+}
+
+impl QuantizedRows {
+    pub fn resize(&mut self, m: usize, k: usize) {
+        self.data.resize(m * k, 0);
+        self.scales.resize(m * (k / GROUP), 0.0);
+    }
 }
 
 fn scale_for(amax: f32) -> f32 {
@@ -50,12 +60,42 @@ pub fn quantize_rows(
     out: &mut QuantizedRows,
 ) {
     let groups = k / GROUP;
-    out.data.resize(m * k, 0);
-    out.scales.resize(m * groups, 0.0);
+    out.resize(m, k);
     let rows = x.chunks_exact(k).zip(out.data.chunks_exact_mut(k));
     let scales = out.scales.chunks_exact_mut(groups);
     for ((row, q), scales) in rows.zip(scales).take(m) {
         quantize_row(isa, row, smooth_inv, q, scales);
+    }
+}
+
+/// Quantizes columns `cols` (whole groups) of `m` rows of `x` (`ldx` floats apart) into `out`
+/// (sized for rows of `k` inputs), for tasks that each own a group-aligned column range.
+///
+/// # Safety
+/// `x` must hold `m` rows of `ldx ≥ cols.end` floats; `out` must be sized for `m × k`
+/// (`k ≥ cols.end`); no other thread writes these groups of `out`.
+#[allow(clippy::too_many_arguments)]
+pub unsafe fn quantize_columns(
+    isa: Isa,
+    x: *const f32,
+    ldx: usize,
+    m: usize,
+    k: usize,
+    cols: std::ops::Range<usize>,
+    smooth_inv: &[f32],
+    out: &QuantizedRows,
+) {
+    let (data, scales) = (
+        out.data.as_ptr() as *mut u8,
+        out.scales.as_ptr() as *mut f32,
+    );
+    let (width, groups) = (cols.end - cols.start, k / GROUP);
+    for r in 0..m {
+        let row = std::slice::from_raw_parts(x.add(r * ldx + cols.start), width);
+        let q = std::slice::from_raw_parts_mut(data.add(r * k + cols.start), width);
+        let at = r * groups + cols.start / GROUP;
+        let s = std::slice::from_raw_parts_mut(scales.add(at), width / GROUP);
+        quantize_row(isa, row, &smooth_inv[cols.clone()], q, s);
     }
 }
 

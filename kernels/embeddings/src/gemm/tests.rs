@@ -45,6 +45,7 @@ fn run(isa: Isa, int8: bool, m: usize) -> (Vec<f32>, Vec<f64>) {
         n,
         &mut QuantizedRows::default(),
         Activation::None,
+        None,
     );
     (out, reference(&x, &w, &b, m, n, k))
 }
@@ -97,6 +98,60 @@ fn int8_paths_agree_and_stay_close() {
     }
 }
 
+#[test]
+fn gelu_and_quantizing_for_the_next_layer_inside_the_tasks_change_nothing() {
+    let (m, k, n) = (7, GROUP, 6 * GROUP);
+    let (x, w1, b1) = (random(m * k, 4), random(n * k, 5), random(n, 6));
+    let (w2, b2) = (random(NR * n, 7), random(NR, 8));
+    let isa = Isa::detect();
+    let smooth: Vec<f32> = (0..k).map(|i| 0.5 + (i % 7) as f32 * 0.25).collect();
+    let first = Linear::new(&w1, &b1, n, k, Format::Int8(Some(&smooth)));
+    let next = Linear::new(&w2, &b2, NR, n, Format::Int8(None));
+    let mut q = [(); 3].map(|_| QuantizedRows::default());
+    let (mut hidden, mut fused) = (vec![0f32; m * n], vec![0f32; m * NR]);
+    let [q0, q1, q2] = &mut q;
+    first.forward(
+        isa,
+        &x,
+        m,
+        &mut hidden,
+        n,
+        q0,
+        Activation::Gelu,
+        Some((&next, &mut *q1)),
+    );
+    assert!(q1.ready);
+    next.forward(isa, &hidden, m, &mut fused, NR, q1, Activation::None, None);
+    assert!(!q1.ready);
+    // the same, step by step on one path
+    let mut plain = vec![0f32; m * n];
+    first.forward(
+        Isa::Scalar,
+        &x,
+        m,
+        &mut plain,
+        n,
+        q2,
+        Activation::None,
+        None,
+    );
+    crate::ops::gelu(Isa::Scalar, &mut plain);
+    let mut want = vec![0f32; m * NR];
+    next.forward(
+        Isa::Scalar,
+        &plain,
+        m,
+        &mut want,
+        NR,
+        q2,
+        Activation::None,
+        None,
+    );
+    for (g, w) in hidden.iter().zip(&plain).chain(fused.iter().zip(&want)) {
+        assert!((g - w).abs() <= 1e-4 * w.abs().max(1.0), "{g} vs {w}");
+    }
+}
+
 /// CPU time of this thread in seconds (the machine is shared: wall time is noise).
 fn cpu_seconds() -> f64 {
     let stat = std::fs::read_to_string("/proc/thread-self/schedstat").unwrap_or_default();
@@ -132,7 +187,7 @@ fn timing() {
             let s = pool.install(|| {
                 let t = cpu_seconds();
                 for _ in 0..reps {
-                    layer.forward(isa, &x, m, &mut out, n, &mut q, Activation::None);
+                    layer.forward(isa, &x, m, &mut out, n, &mut q, Activation::None, None);
                 }
                 (cpu_seconds() - t) / reps as f64
             });
