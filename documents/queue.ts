@@ -7,9 +7,14 @@
  */
 import { KernelError } from "../kernels/ffi.ts";
 import { releaseFreedMemory } from "../kernels/libc.ts";
+import { isDiskFull } from "../server/errors.ts";
 import { log } from "../server/log.ts";
 import { Gauge, metrics } from "../server/metrics.ts";
-import { RecordMissingError, StoreUnavailableError } from "../plugins/store/types.ts";
+import {
+  RecordMissingError,
+  StoreFullError,
+  StoreUnavailableError,
+} from "../plugins/store/types.ts";
 import { ExtractionError } from "./extract.ts";
 import type { Progress } from "./ingest.ts";
 
@@ -32,6 +37,9 @@ export interface JobQueue {
   drained(): Promise<void>;
 }
 
+/** How long a job the store's outage interrupted waits before it runs again. */
+const RETRY_MS = 2000;
+
 export const jobsGauge: Gauge = metrics.register(
   new Gauge("ligero_ingest_jobs", "Ingestion jobs by state."),
 );
@@ -39,6 +47,8 @@ export const jobsGauge: Gauge = metrics.register(
 export class IngestQueue implements JobQueue {
   readonly #waiting: string[] = [];
   readonly #running = new Set<string>();
+  /** Interrupted by a store outage, queued again after RETRY_MS. */
+  readonly #retrying = new Set<string>();
   readonly #listeners = new ProgressListeners();
   #idle: (() => void)[] = [];
 
@@ -65,12 +75,14 @@ export class IngestQueue implements JobQueue {
   }
 
   has(documentId: string): boolean {
-    return this.#running.has(documentId) || this.#waiting.includes(documentId);
+    return this.#running.has(documentId) || this.#waiting.includes(documentId) ||
+      this.#retrying.has(documentId);
   }
 
   cancel(documentId: string): void {
     const i = this.#waiting.indexOf(documentId);
     if (i >= 0) this.#waiting.splice(i, 1);
+    this.#retrying.delete(documentId);
   }
 
   subscribe(documentId: string, listener: Listener): () => void {
@@ -87,7 +99,9 @@ export class IngestQueue implements JobQueue {
       const documentId = this.#waiting.shift()!;
       this.#running.add(documentId);
       const report = (p: Progress) => this.#listeners.emit(documentId, p);
-      runJob(documentId, this.work, this.fail, report).finally(() => {
+      runJob(documentId, this.work, this.fail, report).then((interrupted) => {
+        if (interrupted) this.#retryLater(documentId);
+      }).finally(() => {
         this.#running.delete(documentId);
         this.#pump();
         if (this.#waiting.length === 0 && this.#running.size === 0) {
@@ -95,6 +109,16 @@ export class IngestQueue implements JobQueue {
         }
       });
     }
+  }
+
+  #retryLater(documentId: string): void {
+    this.#retrying.add(documentId);
+    setTimeout(() => {
+      // cancelled meanwhile: the document was deleted
+      if (!this.#retrying.delete(documentId)) return;
+      this.#waiting.push(documentId); // accepted already: a full queue does not refuse it
+      this.#pump();
+    }, RETRY_MS);
   }
 }
 
@@ -122,28 +146,31 @@ export class JobAbandonedError extends Error {
   override name = "JobAbandonedError";
 }
 
-/** Runs one job; a failure is recorded on the document and reported. */
+/** Runs one job; a failure is recorded on the document and reported. Resolves true when the
+ * store could not take the job's writes (down, or its disk full even for the failure): the job
+ * should run again later. */
 export async function runJob(
   documentId: string,
   work: Work,
   fail: Fail,
   report: Listener,
-): Promise<void> {
+): Promise<boolean> {
   const started = performance.now();
   try {
     await work(documentId, report);
     log.info("document ready", { documentId, ms: Math.round(performance.now() - started) });
+    return false;
   } catch (e) {
-    if (e instanceof RecordMissingError) return; // deleted while it was being ingested
+    if (e instanceof RecordMissingError) return false; // deleted while it was being ingested
     if (e instanceof JobAbandonedError) {
       log.warn("ingestion abandoned", { documentId, reason: e.message });
-      return;
+      return false;
     }
     if (e instanceof StoreUnavailableError) {
       // not the document's fault, and nothing to record it in: the job stays unfinished and
-      // resumes from what was committed (a shared queue claims it again; SQLite at restart)
+      // resumes from what was committed
       log.warn("ingestion interrupted: the store is unavailable", { documentId, error: e.message });
-      return;
+      return true;
     }
     const { code, message } = failureOf(e);
     log.warn("ingestion failed", { documentId, code, message });
@@ -151,14 +178,22 @@ export async function runJob(
       await fail(documentId, code, message);
     } catch (failError) {
       log.error("could not record the failure", { documentId, error: String(failError) });
+      // not recorded, so not final: run the job again once the store can take a write
+      if (failError instanceof StoreUnavailableError || failError instanceof StoreFullError) {
+        return true;
+      }
     }
     report({ status: "failed", pagesDone: 0, pagesTotal: 0, error: { code, message } });
+    return false;
   } finally {
     releaseFreedMemory(); // what the kernels freed goes back to the OS (docs/memory.md)
   }
 }
 
 function failureOf(e: unknown): { code: string; message: string } {
+  if (isDiskFull(e)) {
+    return { code: "disk_full", message: `the server's disk is full: ${(e as Error).message}` };
+  }
   if (e instanceof ExtractionError) return { code: e.code, message: e.message };
   if (e instanceof KernelError) return { code: `kernel_${e.code}`, message: e.message };
   return { code: "ingest_failed", message: e instanceof Error ? e.message : String(e) };

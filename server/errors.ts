@@ -45,6 +45,12 @@ const KNOWN_ERRORS: Record<string, { status: ContentfulStatusCode; code: string 
 /** ENOSPC from the file system, SQLITE_FULL from SQLite: the same story for the client. */
 const DISK_FULL = /No space left on device|os error 28|database or disk is full/i;
 
+/** The server's disk (data directory or database) is full: HTTP 507, document code
+ * `disk_full`. */
+export function isDiskFull(err: unknown): boolean {
+  return err instanceof Error && (err.name === "StoreFullError" || DISK_FULL.test(err.message));
+}
+
 export function onError(err: Error, c: Context): Response {
   // every 503 is temporary (shed, busy, store down, queue full): say when to come back
   if (
@@ -65,7 +71,7 @@ export function onError(err: Error, c: Context): Response {
     const code = HONO_CODES[err.status] ?? "http_error";
     return c.json(errorBody(code, err.message || code), err.status as ContentfulStatusCode);
   }
-  if (DISK_FULL.test(err.message)) {
+  if (isDiskFull(err)) {
     log.error("disk full", { error: err.message });
     return c.json(errorBody("disk_full", "the server's disk is full; nothing was stored"), 507);
   }

@@ -6,7 +6,7 @@
  */
 import postgres from "postgres";
 import { loadMigrations } from "./migrations.ts";
-import { StoreError, StoreUnavailableError } from "./types.ts";
+import { StoreError, StoreFullError, StoreUnavailableError } from "./types.ts";
 
 export type Sql = postgres.Sql;
 
@@ -61,12 +61,16 @@ export async function migrate(sql: Sql): Promise<void> {
   });
 }
 
-/** Runs `fn`, turning connection failures and server shutdowns into StoreUnavailableError. */
+/** Runs `fn`, turning connection failures and server shutdowns into StoreUnavailableError and
+ * a full disk into StoreFullError. */
 export async function guard<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (e) {
     if (e instanceof StoreError) throw e;
+    if ((e as { code?: unknown }).code === "53100") { // disk_full
+      throw new StoreFullError(`postgres: ${(e as Error).message}`, { cause: e });
+    }
     if (isUnavailable(e)) {
       throw new StoreUnavailableError(`postgres: ${(e as Error).message}`, { cause: e });
     }

@@ -8,7 +8,7 @@
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { join } from "node:path";
 import { loadMigrations } from "./migrations.ts";
-import { StoreError, StoreLockedError, StoreUnavailableError } from "./types.ts";
+import { StoreError, StoreFullError, StoreLockedError, StoreUnavailableError } from "./types.ts";
 
 /** How long a write waits for a lock before it fails. */
 const BUSY_TIMEOUT_MS = 5000;
@@ -17,12 +17,12 @@ const OPEN_TIMEOUT_MS = 500;
 
 /**
  * Messages of the result codes that mean "the database cannot be used now", not "this query
- * is wrong" (BUSY, LOCKED, IOERR, FULL, CANTOPEN). Deno's node:sqlite errors carry only the
- * message, not the numeric code.
+ * is wrong" (BUSY, LOCKED, IOERR, CANTOPEN; FULL has its own error). Deno's node:sqlite errors
+ * carry only the message, not the numeric code.
  */
 const BUSY = /^database (table )?is locked/;
-const UNAVAILABLE =
-  /^(database (table )?is locked|disk I\/O error|database or disk is full|unable to open database file)/;
+const UNAVAILABLE = /^(database (table )?is locked|disk I\/O error|unable to open database file)/;
+const FULL = /^database or disk is full/;
 
 export class SqliteDatabase {
   readonly path: string;
@@ -103,12 +103,16 @@ export class SqliteDatabase {
     }
   }
 
-  /** Runs `fn`, turning "cannot use the database now" into StoreUnavailableError. */
+  /** Runs `fn`, turning "cannot use the database now" into StoreUnavailableError and a full
+   * disk into StoreFullError. */
   guard<T>(fn: () => T): T {
     try {
       return fn();
     } catch (e) {
       if (e instanceof StoreError) throw e;
+      if (FULL.test((e as Error).message)) {
+        throw new StoreFullError(`sqlite: ${(e as Error).message}`, { cause: e });
+      }
       if (UNAVAILABLE.test((e as Error).message)) {
         throw new StoreUnavailableError(`sqlite: ${(e as Error).message}`, { cause: e });
       }

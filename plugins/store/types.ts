@@ -266,6 +266,12 @@ export class StoreUnavailableError extends StoreError {
   override name = "StoreUnavailableError";
 }
 
+/** The database's disk is full (SQLITE_FULL, PostgreSQL 53100): HTTP 507 `disk_full`; the write
+ * was rolled back, what was committed before stays. */
+export class StoreFullError extends StoreError {
+  override name = "StoreFullError";
+}
+
 /** Another process holds the embedded database: ligero's SQLite mode is single-instance. */
 export class StoreLockedError extends StoreError {
   override name = "StoreLockedError";
