@@ -6,10 +6,11 @@ use crate::error::{too_large, Result};
 use crate::fonts::Font;
 use crate::layout::{Glyph, Layout};
 use crate::lexer::{Lexer, Token};
-use crate::limits::{MAX_INDIRECTION, MAX_OPS_PER_PAGE};
+use crate::limits::{MAX_INDIRECTION, MAX_OPS_PER_PAGE, MAX_PAGE_DECODED};
 use crate::matrix::Matrix;
 use crate::object::{Dict, Object};
 use crate::parser::content_operand;
+use ligero_abi::Status;
 use memchr::memmem;
 use std::sync::Arc;
 
@@ -41,6 +42,8 @@ pub struct Interpreter<'a> {
     tm: Matrix,
     tlm: Matrix,
     ops: usize,
+    /// Bytes forms may still decode on this page (limits::MAX_PAGE_DECODED).
+    pub budget: usize,
 }
 
 impl<'a> Interpreter<'a> {
@@ -64,6 +67,7 @@ impl<'a> Interpreter<'a> {
             tm: Matrix::IDENTITY,
             tlm: Matrix::IDENTITY,
             ops: 0,
+            budget: MAX_PAGE_DECODED,
         }
     }
 
@@ -236,9 +240,16 @@ impl<'a> Interpreter<'a> {
         if stream.dict.name(b"Subtype") != Some(b"Form") {
             return Ok(());
         }
-        let Ok(content) = self.doc.decode(stream) else {
-            return Ok(());
+        // every form drawn counts, also one drawn again: nested or repeated bombs stop here
+        let content = match self.doc.decode_within(stream, self.budget) {
+            Ok(content) => content,
+            Err(e) if e.status == Status::LimitExceeded => {
+                self.budget = 0;
+                return Ok(());
+            }
+            Err(_) => return Ok(()),
         };
+        self.budget -= content.len();
         let own = self.doc.get(&stream.dict, b"Resources");
         let res = own.as_dict().unwrap_or(resources).clone();
         let saved = (self.state.clone(), self.tm, self.tlm);

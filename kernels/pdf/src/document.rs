@@ -284,6 +284,11 @@ impl Document {
     pub fn decode(&self, s: &Stream) -> Result<Vec<u8>> {
         filters::decode(&s.raw, &s.dict, &|o| (*self.resolve(o)).clone())
     }
+
+    /// [`Self::decode`], refused past `limit` decoded bytes.
+    pub fn decode_within(&self, s: &Stream, limit: usize) -> Result<Vec<u8>> {
+        filters::decode_within(&s.raw, &s.dict, &|o| (*self.resolve(o)).clone(), limit)
+    }
 }
 
 fn decrypt_object(c: &Crypt, num: u32, gen: u16, obj: Object, depth: usize) -> Object {

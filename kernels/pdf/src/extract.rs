@@ -5,7 +5,9 @@ use crate::content::{FontSource, Interpreter};
 use crate::document::Document;
 use crate::error::{damaged, Result};
 use crate::fonts::Font;
+use crate::limits::MAX_PAGE_DECODED;
 use crate::object::{Dict, Object};
+use ligero_abi::Status;
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -71,14 +73,25 @@ impl Extractor {
         };
         for part in parts.iter().take(10_000) {
             let obj = self.doc.resolve(part);
-            if let Some(s) = obj.as_stream() {
-                if let Ok(bytes) = self.doc.decode(s) {
+            let Some(s) = obj.as_stream() else { continue };
+            match self.doc.decode_within(s, MAX_PAGE_DECODED - content.len()) {
+                Ok(mut bytes) if bytes.len() > content.len() => {
+                    // the bigger buffer takes the smaller: never two big copies at once
+                    bytes.splice(0..0, content.drain(..));
+                    content = bytes;
+                    content.push(b'\n');
+                }
+                Ok(bytes) => {
                     content.extend_from_slice(&bytes);
                     content.push(b'\n');
                 }
+                // the page's budget is spent: a bomb, repeated or not, decodes no further
+                Err(e) if e.status == Status::LimitExceeded => break,
+                Err(_) => {} // a damaged part: the others may still read
             }
         }
         let mut interp = Interpreter::new(&self.doc, self);
+        interp.budget = MAX_PAGE_DECODED.saturating_sub(content.len());
         interp.run(&content, &resources, 0)?;
         Ok(interp.out.finish())
     }

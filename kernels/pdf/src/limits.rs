@@ -12,6 +12,10 @@ pub fn max_objects(len: usize) -> usize {
 }
 /// Bytes one decoded stream may grow to: a zip bomb stops here.
 pub const MAX_DECODED: usize = 32 << 20;
+/// Bytes all the content streams and forms of one page may decode to together: a page that
+/// repeats a bomb 10 000 times (or nests forms) stops here too, so pages extracted in
+/// parallel hold at most this much decoded content each.
+pub const MAX_PAGE_DECODED: usize = 32 << 20;
 /// Chained references, object streams inside object streams, nested forms.
 pub const MAX_INDIRECTION: usize = 16;
 /// Page tree nodes visited; also bounds the page count.

@@ -23,7 +23,7 @@ pub fn hex(input: &[u8]) -> Vec<u8> {
     out
 }
 
-pub fn base85(input: &[u8]) -> Result<Vec<u8>> {
+pub fn base85(input: &[u8], limit: usize) -> Result<Vec<u8>> {
     let mut out = Vec::with_capacity(input.len() * 4 / 5);
     let (mut group, mut n) = (0u64, 0usize);
     let mut i = 0;
@@ -54,7 +54,7 @@ pub fn base85(input: &[u8]) -> Result<Vec<u8>> {
         }
         out.extend_from_slice(&(group as u32).to_be_bytes()[..n - 1]);
     }
-    check_size(out.len())?;
+    check_size(out.len(), limit)?;
     Ok(out)
 }
 
@@ -64,7 +64,7 @@ mod tests {
     fn decodes() {
         assert_eq!(super::hex(b"48 65 6c6C6f7>"), b"Hellop");
         assert_eq!(
-            super::base85(b"<~87cURD]i,\"Ebo7~>").unwrap(),
+            super::base85(b"<~87cURD]i,\"Ebo7~>", 1 << 10).unwrap(),
             b"Hello World"
         );
     }

@@ -3,7 +3,7 @@
 use super::check_size;
 use crate::error::Result;
 
-pub fn decode(input: &[u8], early_change: bool) -> Result<Vec<u8>> {
+pub fn decode(input: &[u8], early_change: bool, limit: usize) -> Result<Vec<u8>> {
     let mut out = Vec::with_capacity(input.len() * 3);
     let mut table: Vec<(u16, u8)> = Vec::with_capacity(4096); // (prefix code, last byte)
     let mut width = 9u32;
@@ -52,7 +52,7 @@ pub fn decode(input: &[u8], early_change: bool) -> Result<Vec<u8>> {
                 scratch.push(first);
             }
             out.extend_from_slice(&scratch);
-            check_size(out.len())?;
+            check_size(out.len(), limit)?;
             if table.len() < 4096 {
                 table.push((p, scratch[0]));
             }
@@ -87,6 +87,6 @@ mod tests {
     fn spec_example() {
         // PDF 32000-1 §7.4.4.2: "-----A---B" encodes to 80 0B 60 50 22 0C 0C 85 01
         let input = [0x80, 0x0B, 0x60, 0x50, 0x22, 0x0C, 0x0C, 0x85, 0x01];
-        assert_eq!(super::decode(&input, true).unwrap(), b"-----A---B");
+        assert_eq!(super::decode(&input, true, 1 << 10).unwrap(), b"-----A---B");
     }
 }

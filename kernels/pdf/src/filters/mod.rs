@@ -14,6 +14,18 @@ use crate::object::{Dict, Object};
 /// Decodes `raw` through the stream's /Filter chain. `resolve` turns indirect
 /// /DecodeParms entries into direct objects.
 pub fn decode(raw: &[u8], dict: &Dict, resolve: &dyn Fn(&Object) -> Object) -> Result<Vec<u8>> {
+    decode_within(raw, dict, resolve, MAX_DECODED)
+}
+
+/// [`decode`], refusing (too_large) a stream that decodes to more than `limit` bytes, with
+/// no filter's buffer growing much past it: what a page has left of its budget.
+pub fn decode_within(
+    raw: &[u8],
+    dict: &Dict,
+    resolve: &dyn Fn(&Object) -> Object,
+    limit: usize,
+) -> Result<Vec<u8>> {
+    let limit = limit.min(MAX_DECODED);
     let filters = match resolve(dict.get(b"Filter").unwrap_or(&Object::Null)) {
         Object::Name(n) => vec![n],
         Object::Array(a) => a
@@ -39,18 +51,20 @@ pub fn decode(raw: &[u8], dict: &Dict, resolve: &dyn Fn(&Object) -> Object) -> R
             .cloned()
             .unwrap_or_default();
         let out = match filter.as_slice() {
-            b"FlateDecode" | b"Fl" => predictor::apply(flate::decode(input)?, &parm, resolve)?,
+            b"FlateDecode" | b"Fl" => {
+                predictor::apply(flate::decode(input, limit)?, &parm, resolve)?
+            }
             b"LZWDecode" | b"LZW" => {
                 let early = parm
                     .get(b"EarlyChange")
                     .and_then(Object::as_i64)
                     .unwrap_or(1)
                     != 0;
-                predictor::apply(lzw::decode(input, early)?, &parm, resolve)?
+                predictor::apply(lzw::decode(input, early, limit)?, &parm, resolve)?
             }
             b"ASCIIHexDecode" | b"AHx" => ascii::hex(input),
-            b"ASCII85Decode" | b"A85" => ascii::base85(input)?,
-            b"RunLengthDecode" | b"RL" => runlength::decode(input)?,
+            b"ASCII85Decode" | b"A85" => ascii::base85(input, limit)?,
+            b"RunLengthDecode" | b"RL" => runlength::decode(input, limit)?,
             b"Crypt" => input.to_vec(),
             other => {
                 return Err(damaged(format!(
@@ -61,14 +75,16 @@ pub fn decode(raw: &[u8], dict: &Dict, resolve: &dyn Fn(&Object) -> Object) -> R
         };
         data = Some(out);
     }
-    Ok(data.unwrap_or_else(|| raw.to_vec()))
+    let out = data.unwrap_or_else(|| raw.to_vec());
+    check_size(out.len(), limit)?;
+    Ok(out)
 }
 
 /// Grows a decode buffer, refusing past the decoded-size limit.
-pub(crate) fn check_size(len: usize) -> Result<()> {
-    if len > MAX_DECODED {
+pub(crate) fn check_size(len: usize, limit: usize) -> Result<()> {
+    if len > limit {
         return Err(too_large(format!(
-            "a stream decodes to more than {MAX_DECODED} bytes"
+            "a stream decodes to more than {limit} bytes"
         )));
     }
     Ok(())

@@ -3,7 +3,7 @@
 use super::check_size;
 use crate::error::Result;
 
-pub fn decode(input: &[u8]) -> Result<Vec<u8>> {
+pub fn decode(input: &[u8], limit: usize) -> Result<Vec<u8>> {
     let mut out = Vec::with_capacity(input.len() * 2);
     let mut i = 0;
     while i < input.len() {
@@ -23,7 +23,7 @@ pub fn decode(input: &[u8]) -> Result<Vec<u8>> {
                 i += 1;
             }
         }
-        check_size(out.len())?;
+        check_size(out.len(), limit)?;
     }
     Ok(out)
 }
