@@ -6,7 +6,7 @@
 use std::io::{Read, Write};
 use std::time::Instant;
 
-use similarity::caps::kernels;
+use similarity::caps::{select, Features};
 use similarity::encode::{encode_rows, words_for};
 use similarity::filter::Filter;
 use similarity::search::{default_narrow, default_wide, search, Mode, Plan, Store};
@@ -79,6 +79,32 @@ fn store(rows: &[f32], dims: usize, huge: bool) -> Store<'static> {
     }
 }
 
+/// The floor for an f32 scan: every byte of `data` read once, on `threads` threads.
+fn read(data: &[f32], threads: usize) {
+    #[target_feature(enable = "avx512f")]
+    unsafe fn xor_all(chunk: &[f32]) -> [u32; 16] {
+        use std::arch::x86_64::*;
+        let mut acc = [_mm512_setzero_si512(); 4];
+        for block in chunk.chunks_exact(64) {
+            for (j, a) in acc.iter_mut().enumerate() {
+                let v = _mm512_loadu_si512(block.as_ptr().add(16 * j).cast());
+                *a = _mm512_xor_si512(*a, v);
+            }
+        }
+        let all = _mm512_xor_si512(
+            _mm512_xor_si512(acc[0], acc[1]),
+            _mm512_xor_si512(acc[2], acc[3]),
+        );
+        std::mem::transmute(all)
+    }
+    let part = data.len().div_ceil(threads);
+    std::thread::scope(|s| {
+        for chunk in data.chunks(part) {
+            s.spawn(move || std::hint::black_box(unsafe { xor_all(chunk) }));
+        }
+    });
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let arg = |i: usize, d: usize| args.get(i).and_then(|a| a.parse().ok()).unwrap_or(d);
@@ -106,19 +132,32 @@ fn main() {
         threads,
     };
     let qs = corpus.queries(n, queries);
+    // FEATURES=no-vpopcntdq: the Hamming stage on scalar popcnt, to compare
+    let mut features = Features::detect();
+    if std::env::var("FEATURES").is_ok_and(|f| f == "no-vpopcntdq") {
+        features.avx512_popcnt = false;
+    }
+    let kern = select(features);
+    eprintln!("kernels: {}", kern.info);
     for name in modes.split(',') {
         let mode = match name {
-            "exact" => Mode::Exact,
-            "int8" => Mode::Int8,
-            "cascade" => Mode::Cascade,
-            _ => Mode::CascadeAsym,
+            "read" => None,
+            "exact" => Some(Mode::Exact),
+            "int8" => Some(Mode::Int8),
+            "cascade" => Some(Mode::Cascade),
+            _ => Some(Mode::CascadeAsym),
         };
         let mut ms = [vec![], vec![]];
         let mut cpu = [vec![], vec![]];
         for q in qs.chunks_exact(dims) {
             for ((s, times), cpu) in stores.iter().zip(ms.iter_mut()).zip(cpu.iter_mut()) {
                 let (t, c) = (Instant::now(), cpu_ms());
-                std::hint::black_box(search(s, q, mode, &plan, &Filter::NONE, kernels()));
+                match mode {
+                    Some(mode) => {
+                        std::hint::black_box(search(s, q, mode, &plan, &Filter::NONE, &kern));
+                    }
+                    None => read(s.vectors, threads),
+                }
                 times.push(t.elapsed().as_secs_f64() * 1e3);
                 cpu.push(cpu_ms() - c);
             }

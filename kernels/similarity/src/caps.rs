@@ -47,7 +47,9 @@ impl Features {
                 avx2_fma: is_x86_feature_detected!("avx2") && is_x86_feature_detected!("fma"),
                 avx512,
                 avx512_vnni: avx512 && is_x86_feature_detected!("avx512vnni"),
-                avx512_popcnt: avx512 && is_x86_feature_detected!("avx512vpopcntdq"),
+                avx512_popcnt: avx512
+                    && is_x86_feature_detected!("popcnt")
+                    && is_x86_feature_detected!("avx512vpopcntdq"),
                 popcnt: is_x86_feature_detected!("popcnt"),
             }
         }

@@ -92,29 +92,33 @@ fn clean(score: f32) -> f32 {
 /// Rows scored per kernel call: big enough to amortize the call, small enough for the stack.
 const BLOCK: usize = 256;
 
-/// Scores `rows` a block at a time with `score(block, out)` and hands each admitted row's
-/// value to `take`. A block the filter fully admits costs one call; otherwise only its
-/// admitted rows are scored, one call each.
-fn scan_blocks<T: Copy + Default>(
+/// Scores `rows` a block at a time with `score(block, out)`, turns each admitted row's value
+/// into its key with `key(row, value)` and offers it to `top`. A block the filter fully
+/// admits costs one call and one floor test per 64 rows (`Top::offer_block`); otherwise only
+/// its admitted rows are scored, one call each.
+fn scan_blocks<T: Copy + Default, K: Key + Default>(
     rows: Range<usize>,
     filter: &Filter,
+    top: &mut Top<K>,
     mut score: impl FnMut(Range<usize>, &mut [T]),
-    mut take: impl FnMut(usize, T),
+    key: impl Fn(usize, T) -> K,
 ) {
     let mut buf = [T::default(); BLOCK];
+    let mut keys = [K::default(); BLOCK];
     let mut start = rows.start;
     while start < rows.end {
         let end = (start + BLOCK).min(rows.end);
         if filter.admits_all(start..end) {
-            let out = &mut buf[..end - start];
+            let (out, keys) = (&mut buf[..end - start], &mut keys[..end - start]);
             score(start..end, out);
-            out.iter()
-                .enumerate()
-                .for_each(|(i, v)| take(start + i, *v));
+            for (i, (k, v)) in keys.iter_mut().zip(out.iter()).enumerate() {
+                *k = key(start + i, *v);
+            }
+            top.offer_block(start, keys);
         } else {
             for row in (start..end).filter(|&r| filter.admits(r)) {
                 score(row..row + 1, &mut buf[..1]);
-                take(row, buf[0]);
+                top.offer(key(row, buf[0]), row as u32);
             }
         }
         start = end;
@@ -127,9 +131,7 @@ fn exact(store: &Store, query: &[f32], plan: &Plan, filter: &Filter, kern: &Kern
         let score = |r: Range<usize>, out: &mut [f32]| unsafe {
             (kern.dot_f32)(&store.vectors[r.start * d..r.end * d], query, out)
         };
-        scan_blocks(rows, filter, score, |row, s| {
-            top.offer(clean(s), row as u32)
-        });
+        scan_blocks(rows, filter, top, score, |_, s| clean(s));
     })
 }
 
@@ -183,8 +185,8 @@ fn int8(store: &Store, query: &[f32], plan: &Plan, filter: &Filter, kern: &Kerne
     let narrow = plan.narrow.max(plan.k);
     let candidates = scan(store.n, plan.threads, narrow, |rows, top| {
         let score = |r: Range<usize>, out: &mut [i32]| int8_dots(store, r, &q, kern, out);
-        let take = |row: usize, raw: i32| top.offer(int8_score(store, row, raw, bias), row as u32);
-        scan_blocks(rows, filter, score, take);
+        let key = |row: usize, raw: i32| int8_score(store, row, raw, bias);
+        scan_blocks(rows, filter, top, score, key);
     });
     rescore(store, query, &candidates.finish(), plan.k, kern)
 }
@@ -209,7 +211,7 @@ fn cascade(
         scan(store.n, plan.threads, wide, |rows, top| {
             let score =
                 |r: Range<usize>, out: &mut [i32]| unsafe { (kern.sign_dot)(codes(&r), &q, out) };
-            scan_blocks(rows, filter, score, |row, s| top.offer(s, row as u32));
+            scan_blocks(rows, filter, top, score, |_, s| s);
         })
     } else {
         let mut code = vec![0u64; words];
@@ -217,9 +219,7 @@ fn cascade(
         scan(store.n, plan.threads, wide, |rows, top| {
             let score =
                 |r: Range<usize>, out: &mut [u32]| unsafe { (kern.hamming)(codes(&r), &code, out) };
-            scan_blocks(rows, filter, score, |row, distance| {
-                top.offer(-(distance as i32), row as u32)
-            });
+            scan_blocks(rows, filter, top, score, |_, distance| -(distance as i32));
         })
     };
     let coarse = coarse.finish();

@@ -60,6 +60,27 @@ impl<K: Key> Top<K> {
         self.admit(key, row);
     }
 
+    /// Offers `keys[i]` for row `first + i`. Keys are first tested against the floor's key
+    /// 64 at a time into a bit mask (a loop the compiler vectorizes), so the rows that go
+    /// on to `offer` are the few that can enter.
+    #[inline(always)]
+    pub fn offer_block(&mut self, first: usize, keys: &[K]) {
+        for (c, chunk) in keys.chunks(64).enumerate() {
+            let base = first + 64 * c;
+            let mut candidates = match self.floor {
+                None => u64::MAX >> (64 - chunk.len()),
+                Some((floor, _)) => chunk.iter().enumerate().fold(0u64, |m, (j, &key)| {
+                    m | ((K::order(key, floor) != Ordering::Less) as u64) << j
+                }),
+            };
+            while candidates != 0 {
+                let j = candidates.trailing_zeros() as usize;
+                self.offer(chunk[j], (base + j) as u32);
+                candidates &= candidates - 1;
+            }
+        }
+    }
+
     #[inline(never)]
     fn admit(&mut self, key: K, row: u32) {
         if self.k == 0 {
@@ -116,6 +137,11 @@ mod tests {
             want.sort_by(rank);
             want.truncate(k);
             assert_eq!(top.finish(), want, "k={k}");
+            let mut blocks = Top::new(k);
+            for (b, chunk) in keys.chunks(100).enumerate() {
+                blocks.offer_block(100 * b, chunk);
+            }
+            assert_eq!(blocks.finish(), want, "blocks, k={k}");
         }
     }
 }
