@@ -242,6 +242,36 @@ mod tests {
     }
 
     #[test]
+    fn pieces_of_one_character_share_its_span() {
+        // from fuzzing: accents stripping splits a Hangul syllable into jamo (NFD), and
+        // each piece maps back to the whole syllable
+        use unicode_normalization::UnicodeNormalization;
+        let jamo: Vec<String> = "문".nfd().map(String::from).collect();
+        assert_eq!(jamo.len(), 3);
+        let vocab = [
+            "[UNK]",
+            "[CLS]",
+            "[SEP]",
+            &jamo[0],
+            &format!("##{}", jamo[1]),
+            &format!("##{}", jamo[2]),
+        ]
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.to_string(), i.into()))
+        .collect::<serde_json::Map<_, _>>();
+        let json = serde_json::json!({
+            "model": {"type": "WordPiece", "unk_token": "[UNK]", "vocab": vocab},
+            "normalizer": {"type": "BertNormalizer", "lowercase": true, "strip_accents": true},
+            "pre_tokenizer": {"type": "BertPreTokenizer"},
+            "added_tokens": [],
+        });
+        let enc = Tokenizer::from_json(&json).unwrap().encode("a 문", 64);
+        assert_eq!(enc.ids, vec![1, 0, 3, 4, 5, 2]);
+        assert_eq!(enc.offsets, vec![(0, 1), (2, 5), (2, 5), (2, 5)]);
+    }
+
+    #[test]
     fn added_tokens_are_matched_raw_and_truncation_is_flagged() {
         let t = tiny();
         assert_eq!(t.encode("hello[SEP]hello", 64).ids, vec![2, 7, 3, 7, 3]);
