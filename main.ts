@@ -55,6 +55,7 @@ async function main(): Promise<void> {
     embeddings,
     index,
     sources,
+    memory: governor,
   });
   const search = new SearchService(config, store, embeddings, index);
   const rag = new RagAnswerer(config, search, llm);

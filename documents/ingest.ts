@@ -30,6 +30,8 @@ export interface IngestDeps {
   embeddings: EmbeddingKernel;
   index: IndexSync;
   sources: SourceStore;
+  /** Near the memory ceiling, each batch waits for memory instead of failing (the governor). */
+  memory?: { untilBelowThreshold(what: string): Promise<void> };
 }
 
 /** Characters of the first pages that decide the document's full-text language. */
@@ -43,6 +45,7 @@ export async function ingest(
   report: (p: Progress) => void,
 ): Promise<void> {
   const { store } = deps;
+  await deps.memory?.untilBelowThreshold(`ingest ${doc.id}`);
   const resume = await store.resumePoint(doc.id);
   const { pagesTotal, title } = await extractPhase(deps, doc, resume.pagesStored, report);
   const language = documentLanguage(await sampleText(store, doc.id, pagesTotal));
@@ -108,7 +111,7 @@ async function extractPhase(
 }
 
 async function extractPages(
-  { store, config }: IngestDeps,
+  { store, config, memory }: IngestDeps,
   documentId: string,
   pages: AsyncGenerator<PageText>,
   progress: (done: number) => void,
@@ -121,6 +124,7 @@ async function extractPages(
     await store.updateDocument(documentId, { pagesDone: done });
     progress(done);
     batch = [];
+    await memory?.untilBelowThreshold(`extract ${documentId}`); // before the next pages are read
   };
   for await (const page of pages) {
     batch.push(page);
@@ -139,7 +143,7 @@ async function sampleText(store: Store, documentId: string, pages: number): Prom
 
 /** Chunks the stored pages, embeds and writes them in batches; returns the chunk count. */
 async function embedChunks(
-  { store, config, embeddings, index }: IngestDeps,
+  { store, config, embeddings, index, memory }: IngestDeps,
   documentId: string,
   pagesTotal: number,
   language: Language,
@@ -162,6 +166,7 @@ async function embedChunks(
   let pending: ChunkDraft[] = [];
   let count = 0;
   const write = async (final: boolean) => {
+    await memory?.untilBelowThreshold(`embed ${documentId}`);
     const vectors = pending.length ? await embeddings.embed(pending.map((c) => c.text)) : undefined;
     const inputs: ChunkInput[] = pending.map((c, i) => ({
       ...c,

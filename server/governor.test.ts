@@ -55,3 +55,31 @@ Deno.test("heavy admission: a slot each, a bounded queue, a bounded wait, then 5
     governor.close();
   }
 });
+
+Deno.test("background work waits while memory is high and goes on when it is back", async () => {
+  let rss = 95 * 1024 * 1024;
+  const governor = new MemoryGovernor(
+    {
+      ceiling: 100 * 1024 * 1024,
+      shedAt: 0.9,
+      sampleMs: 10_000,
+      heavyConcurrency: 1,
+      heavyQueue: 1,
+      heavyWaitMs: 200,
+    },
+    () => rss,
+    () => {},
+  );
+  try {
+    let done = false;
+    const waiting = governor.untilBelowThreshold("test").then(() => done = true);
+    await new Promise((r) => setTimeout(r, 600));
+    assert.equal(done, false, "went on above the threshold");
+    rss = 50 * 1024 * 1024;
+    await waiting;
+    assert.equal(done, true);
+    await governor.untilBelowThreshold("test"); // below: at once
+  } finally {
+    governor.close();
+  }
+});

@@ -5,6 +5,8 @@
  * can carry RSS past the ceiling (each embedding or PDF call holds tens of MB of native
  * memory), so heavy work is also admitted a few at a time: `heavyConcurrency` run, at most
  * `heavyQueue` wait, the rest get 503 at once. Reads, health and metrics are never shed.
+ * Background ingestion is not a request to refuse: it waits between batches while RSS is
+ * above the threshold (`untilBelowThreshold`), and goes on when memory is back.
  */
 import type { Context, MiddlewareHandler } from "hono";
 import { releaseFreedMemory } from "../kernels/libc.ts";
@@ -16,6 +18,8 @@ import { Counter, Gauge, metrics } from "./metrics.ts";
 const DEFAULT_CEILING = 256 * 1024 * 1024;
 /** malloc_trim walks every arena (a few ms): at most this often, and only when over. */
 const TRIM_EVERY_MS = 1000;
+/** How often waiting background work looks at RSS again. */
+const RECHECK_MS = 250;
 
 export interface GovernorOptions {
   ceiling: number | "auto";
@@ -104,6 +108,23 @@ export class MemoryGovernor {
       });
     }
     return this.#rss;
+  }
+
+  /** Resolves once RSS is below `shedAt × ceiling` (at once when it is): background work
+   * waits here instead of failing. Logs once per wait. */
+  async untilBelowThreshold(what: string): Promise<void> {
+    this.sample();
+    if (!this.#shedding) return;
+    const started = performance.now();
+    log.warn("memory high: background work waits", { what, rss: this.#rss });
+    while (this.#shedding) {
+      await new Promise((r) => setTimeout(r, RECHECK_MS));
+      this.sample();
+    }
+    log.info("background work goes on", {
+      what,
+      waitedMs: Math.round(performance.now() - started),
+    });
   }
 
   /**
