@@ -1,12 +1,16 @@
-//! AVX-512 micro-kernels: 6 rows × 32 columns of accumulators (12 zmm), one packed panel
-//! streamed per k step, activations broadcast from memory. Rows that do not fill a block of
-//! 6 run the same kernel with fewer rows (a const generic, so every size is unrolled).
+//! AVX-512 micro-kernels: one packed panel (32 columns) streamed per k step, activations
+//! broadcast from memory. f32 blocks are 12 rows (24 zmm accumulators): in a short query the
+//! 42 MB of f32 weights come from DRAM, not cache, and twice the rows per block halves the
+//! weight bytes each multiply-add waits for. int8 blocks are 6 rows (their i32 sums and f32
+//! totals take 24 zmm). Rows that do not fill a block run the same kernel with fewer rows (a
+//! const generic, so every size is unrolled).
 #![cfg(target_arch = "x86_64")]
 
 use super::{QuantizedRows, GROUP, NR};
 use std::arch::x86_64::*;
 
 const MR: usize = 6;
+const MR_F32: usize = 12;
 
 /// AVX-512 f32 GEMM over whole panels; same contract as `scalar::gemm_f32`.
 ///
@@ -26,8 +30,8 @@ pub unsafe fn gemm_f32(
         let b = bias.as_ptr().add(p * NR);
         let o = out.add(p * NR);
         let mut r = 0;
-        while r + MR <= m {
-            block_f32::<MR>(
+        while r + MR_F32 <= m {
+            block_f32::<MR_F32>(
                 x.as_ptr().add(r * k),
                 k,
                 panel.as_ptr(),
@@ -35,15 +39,22 @@ pub unsafe fn gemm_f32(
                 o.add(r * ldc),
                 ldc,
             );
-            r += MR;
+            r += MR_F32;
         }
-        let (a, c) = (x.as_ptr().add(r * k), o.add(r * ldc));
+        let (a, w) = (x.as_ptr().add(r * k), panel.as_ptr());
+        let c = o.add(r * ldc);
         match m - r {
-            1 => block_f32::<1>(a, k, panel.as_ptr(), b, c, ldc),
-            2 => block_f32::<2>(a, k, panel.as_ptr(), b, c, ldc),
-            3 => block_f32::<3>(a, k, panel.as_ptr(), b, c, ldc),
-            4 => block_f32::<4>(a, k, panel.as_ptr(), b, c, ldc),
-            5 => block_f32::<5>(a, k, panel.as_ptr(), b, c, ldc),
+            1 => block_f32::<1>(a, k, w, b, c, ldc),
+            2 => block_f32::<2>(a, k, w, b, c, ldc),
+            3 => block_f32::<3>(a, k, w, b, c, ldc),
+            4 => block_f32::<4>(a, k, w, b, c, ldc),
+            5 => block_f32::<5>(a, k, w, b, c, ldc),
+            6 => block_f32::<6>(a, k, w, b, c, ldc),
+            7 => block_f32::<7>(a, k, w, b, c, ldc),
+            8 => block_f32::<8>(a, k, w, b, c, ldc),
+            9 => block_f32::<9>(a, k, w, b, c, ldc),
+            10 => block_f32::<10>(a, k, w, b, c, ldc),
+            11 => block_f32::<11>(a, k, w, b, c, ldc),
             _ => {}
         }
     }

@@ -66,7 +66,7 @@ fn available() -> Vec<Isa> {
 #[test]
 fn f32_paths_match_the_reference() {
     for isa in available() {
-        for m in [1, 2, 5, 6, 7, 13] {
+        for m in [1, 2, 5, 6, 7, 11, 13, 25] {
             let (got, want) = run(isa, false, m);
             for (g, w) in got.iter().zip(&want) {
                 assert!((*g as f64 - w).abs() < 1e-4, "{isa:?} m={m}: {g} vs {w}");
