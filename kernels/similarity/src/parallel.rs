@@ -32,11 +32,11 @@ const CHUNKS_PER_THREAD: usize = 16;
 pub fn scan<K: Key>(
     n: usize,
     threads: usize,
-    k: usize,
+    collector: impl Fn() -> Top<K> + Sync,
     visit: impl Fn(Range<usize>, &mut Top<K>) + Sync,
 ) -> Top<K> {
     let threads = threads.clamp(1, n.max(1));
-    let mut top = Top::new(k);
+    let mut top = collector();
     if threads == 1 {
         visit(0..n, &mut top);
         return top;
@@ -51,11 +51,11 @@ pub fn scan<K: Key>(
         visit(start..(start + chunk).min(n), top);
     };
     std::thread::scope(|s| {
-        let work = &work;
+        let (work, collector) = (&work, &collector);
         let spawned: Vec<_> = (1..threads)
             .filter_map(|_| {
                 let run = move || {
-                    let mut mine = Top::new(k);
+                    let mut mine = collector();
                     work(&mut mine);
                     mine
                 };

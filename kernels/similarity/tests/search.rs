@@ -4,7 +4,7 @@
 use similarity::caps::{select, Features, Kernels};
 use similarity::encode::{encode_rows, words_for};
 use similarity::filter::Filter;
-use similarity::search::{search, Mode, Plan, Store};
+use similarity::search::{binary_stage, search, Mode, Plan, Store};
 use similarity::synthetic::Clustered;
 
 struct Encoded {
@@ -225,5 +225,50 @@ fn centered_codes_search_like_the_reference() {
         };
         let got = search(&store, &query, Mode::Cascade, &plan, &Filter::NONE, &kern);
         assert_same(&got, &want, &format!("centered {}", kern.info));
+    }
+}
+
+/// The binary stage keeps exactly the best `wide` rows by its score (ties: lower row) at a
+/// size where it scans with a bar guessed from a sample, on every path, filtered or not.
+#[test]
+fn the_binary_stage_with_a_sampled_bar_keeps_the_exact_best_wide() {
+    let (n, dims) = (40_000usize, 64usize);
+    let e = Encoded::new(Clustered::new(dims, 12, 5).rows(n), dims);
+    let serial = select(Features::default());
+    let queries = Clustered::new(dims, 12, 5).queries(n, 3);
+    let allow: Vec<u8> = (0..n.div_ceil(8))
+        .map(|i| (i * 37 % 256) as u8 | 1)
+        .collect();
+    let filters = [
+        Filter::NONE,
+        Filter {
+            owners: None,
+            owner: 0,
+            allow: Some(&allow),
+        },
+    ];
+    for features in Features::detect().subsets() {
+        let kern = select(features);
+        for (query, filter) in queries.chunks_exact(dims).zip(filters.iter().cycle()) {
+            for asymmetric in [false, true] {
+                for (wide, threads) in [(300, 1), (1000, 2), (2500, 3)] {
+                    let plan = Plan {
+                        k: 10,
+                        wide,
+                        narrow: 40,
+                        threads,
+                    };
+                    let got = binary_stage(&e.store(), query, &plan, filter, &kern, asymmetric);
+                    let one = Plan {
+                        threads: 1,
+                        wide: n,
+                        ..plan
+                    };
+                    // every admitted row, ranked on one thread by the serial kernels
+                    let all = binary_stage(&e.store(), query, &one, filter, &serial, asymmetric);
+                    assert_eq!(got, all[..wide.min(all.len())], "{} wide={wide}", kern.info);
+                }
+            }
+        }
     }
 }
