@@ -209,7 +209,8 @@ impl<'a> Interpreter<'a> {
             let advance = (w * size + tc + if is_space { tw } else { 0.0 }) * th;
             let full = tm.then(&ctm);
             let (x0, y0) = full.apply(0.0, rise);
-            let (x1, y1) = full.apply((w * size + tc) * th, rise);
+            // the glyph alone: character spacing is part of the gap after it, as in pdftotext
+            let (x1, y1) = full.apply(w * size * th, rise);
             let u0 = x0 * ux + y0 * uy;
             let u1 = x1 * ux + y1 * uy;
             let v = -x0 * uy + y0 * ux;

@@ -25,6 +25,10 @@ pub struct Glyph {
 const SPACE_GAP: f64 = 0.12;
 /// Right-to-left scripts set words closer (measured on Persian and Arabic TeX output).
 const RTL_SPACE_GAP: f64 = 0.1;
+/// A line whose letters are all at least this far apart (in em) is letter-spaced, when it has
+/// this many letter pairs (fewer could all be word gaps).
+const LETTER_SPACED: f64 = 0.05;
+const LETTER_SPACED_PAIRS: usize = 8;
 /// A baseline shift beyond this share of the font size starts a new line.
 const LINE_SHIFT: f64 = 0.5;
 
@@ -102,7 +106,28 @@ fn overlap(a: &Glyph, b: &Glyph) -> bool {
     shared(a, b) > 0.3
 }
 
+/// The word-gap threshold of a line, in em: `SPACE_GAP`, or more in a letter-spaced line
+/// (character spacing puts a gap between all its letters; the words are further apart).
+fn space_gap(line: &[(Glyph, &str)]) -> f64 {
+    let mut letters = line.iter().filter(|(_, t)| !t.trim().is_empty());
+    let Some(mut prev) = letters.next() else {
+        return SPACE_GAP;
+    };
+    let (mut pairs, mut least) = (0, f64::INFINITY);
+    for item in letters {
+        let (p, g) = (&prev.0, &item.0);
+        least = least.min((g.u - p.end) / p.size.max(g.size).max(0.01));
+        pairs += 1;
+        prev = item;
+    }
+    if pairs < LETTER_SPACED_PAIRS || least < LETTER_SPACED {
+        return SPACE_GAP;
+    }
+    (least * 1.3).clamp(SPACE_GAP, 0.4)
+}
+
 fn ltr_line(line: &[(Glyph, &str)]) -> String {
+    let space_gap = space_gap(line);
     let mut out = String::new();
     let mut prev: Option<(Glyph, &str)> = None;
     let mut i = 0;
@@ -125,7 +150,7 @@ fn ltr_line(line: &[(Glyph, &str)]) -> String {
                     continue;
                 }
             }
-            if !blank && g.u - p.end > SPACE_GAP * size && !out.ends_with(char::is_whitespace) {
+            if !blank && g.u - p.end > space_gap * size && !out.ends_with(char::is_whitespace) {
                 out.push(' ');
             }
         }
@@ -140,7 +165,7 @@ fn ltr_line(line: &[(Glyph, &str)]) -> String {
             if overlap(&g, &next) && !nt.trim().is_empty() {
                 // accent drawn before its letter: the pair reads as the letter
                 let gap = prev
-                    .is_some_and(|(p, _)| next.u.min(g.u) - p.end > SPACE_GAP * g.size.max(0.01));
+                    .is_some_and(|(p, _)| next.u.min(g.u) - p.end > space_gap * g.size.max(0.01));
                 if gap && !out.ends_with(char::is_whitespace) {
                     out.push(' ');
                 }
@@ -184,6 +209,21 @@ mod tests {
         l.push(g(0.0, 88.0), "d"); // next baseline
         l.push(g(0.0, 88.0), "d"); // drawn twice
         assert_eq!(l.finish(), "ab c\nd\n");
+    }
+
+    #[test]
+    fn a_letter_spaced_line_keeps_its_words() {
+        // letters 0.3 em apart, words 0.6 em apart
+        let mut l = Layout::default();
+        let mut u = 0.0;
+        for word in ["abc", "def", "ghi"] {
+            for c in word.chars() {
+                l.push(g(u, 0.0), &c.to_string());
+                u += 8.0;
+            }
+            u += 3.0;
+        }
+        assert_eq!(l.finish(), "abc def ghi\n");
     }
 
     #[test]

@@ -18,6 +18,13 @@ fn words_lines_and_kerning() {
 }
 
 #[test]
+fn character_spacing_taken_back_by_kerning_leaves_the_word_gaps() {
+    // Tc 2 after every glyph, 200/1000 em kerned back inside words, not between them
+    let content = "BT /F1 10 Tf 2 Tc 72 700 Td [(T) 200 (h) 200 (i) 200 (s) -50 (m) 200 (e)] TJ ET";
+    assert_eq!(text(support::one_page(content)), "This me\n");
+}
+
+#[test]
 fn junk_before_the_header_shifts_every_offset() {
     let mut bytes = b"garbage before the header\n".repeat(10);
     bytes.extend(support::one_page(HELLO));
