@@ -72,12 +72,21 @@ mod x86 {
     }
 
     /// Per 64 dimensions: the row's word is a byte mask selecting query bytes, and `vpdpbusd`
-    /// against ones sums them into i32 lanes.
+    /// against ones sums them into i32 lanes. Common sizes (384, 768, 1024, 1536 dims) keep
+    /// the whole query in registers: no query loads or tail masks per row (at 1M × 384 the
+    /// asymmetric cascade went 8.9 → 6.0 ms CPU).
     ///
     /// # Safety
     /// The CPU must support AVX-512F, AVX-512BW and AVX-512 VNNI.
     #[target_feature(enable = "avx512f,avx512bw,avx512vnni")]
     pub unsafe fn avx512_vnni(codes: &[u64], query: &[i8], out: &mut [i32]) {
+        match query.len() {
+            384 => return vnni_fixed::<6>(codes, query, out),
+            768 => return vnni_fixed::<12>(codes, query, out),
+            1024 => return vnni_fixed::<16>(codes, query, out),
+            1536 => return vnni_fixed::<24>(codes, query, out),
+            _ => {}
+        }
         let len = query.len();
         let words = len.div_ceil(64);
         let ones = _mm512_set1_epi8(1);
@@ -97,6 +106,26 @@ mod x86 {
             *o = _mm512_reduce_add_epi32(acc);
         }
     }
+
+    /// `avx512_vnni` for rows of exactly `W` words (`query.len() == 64 · W`).
+    #[target_feature(enable = "avx512f,avx512bw,avx512vnni")]
+    #[inline]
+    unsafe fn vnni_fixed<const W: usize>(codes: &[u64], query: &[i8], out: &mut [i32]) {
+        let ones = _mm512_set1_epi8(1);
+        let mut q = [_mm512_setzero_si512(); W];
+        for (w, v) in q.iter_mut().enumerate() {
+            *v = _mm512_loadu_si512(query.as_ptr().add(64 * w).cast());
+        }
+        for (o, row) in out.iter_mut().zip(codes.chunks_exact(W)) {
+            // two chains: `vpdpbusd` latency, not throughput, would bound one
+            let mut acc = [_mm512_setzero_si512(); 2];
+            for w in 0..W {
+                let picked = _mm512_maskz_mov_epi8(row[w], q[w]);
+                acc[w % 2] = _mm512_dpbusd_epi32(acc[w % 2], ones, picked);
+            }
+            *o = _mm512_reduce_add_epi32(_mm512_add_epi32(acc[0], acc[1]));
+        }
+    }
 }
 
 #[cfg(test)]
@@ -108,7 +137,7 @@ mod tests {
     fn every_path_matches_a_bit_by_bit_sum() {
         for features in Features::detect().subsets() {
             let k = select(features);
-            for &d in SIZES.iter().chain(&[4096]) {
+            for &d in SIZES.iter().chain(&[768, 1024, 4096]) {
                 let words = d.div_ceil(64);
                 let rows = 3;
                 let mut codes: Vec<u64> = (0..(words * rows) as u64)
