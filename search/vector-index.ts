@@ -66,7 +66,7 @@ const EXACT_BELOW = 4096;
  * The cheapest mode at recall@10 ≥ 0.99 for `n` rows (docs/similarity.md): exact for a few
  * thousand rows, int8 + rescoring until the binary stage would keep more than an eighth of
  * the rows (it then costs more than it saves), a cascade beyond — the asymmetric one where
- * the kernel has VNNI (`vnni` in its implementation name: ~1.5× the Hamming scan's time, far
+ * the kernel has VNNI (`vnni` in its implementation name: ~2× the Hamming cascade's CPU time, far
  * better recall where neighbourhoods are crowded), else the Hamming one (without VNNI the
  * asymmetric score costs several times a popcount scan, in the TS twin too).
  */
