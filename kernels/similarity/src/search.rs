@@ -274,7 +274,7 @@ fn cascade(
     rescore(store, query, &fine.finish(), plan.k, kern)
 }
 
-/// The cascade's first stage: the best `max(wide, narrow, k)` admitted rows, best first, by
+/// The cascade's first stage: the best `max(wide, narrow, k)` admitted rows, unordered, by
 /// `-Hamming distance` of sign codes or (`asymmetric`) by the int8 query summed over each
 /// row's set bits.
 pub fn binary_stage(
@@ -300,7 +300,7 @@ pub fn binary_stage(
             |r: Range<usize>, out: &mut [u32]| unsafe { (kern.hamming)(codes(&r), &code, out) };
         coarse_scan(store.n, plan.threads, wide, filter, score, |d| -(d as i32))
     };
-    top.finish()
+    top.finish_unordered()
 }
 
 /// Best `plan.k` rows admitted by `filter`, best first, with exact f32 scores.

@@ -150,6 +150,13 @@ impl<K: Key> Top<K> {
         self.buf.truncate(self.k);
         self.buf
     }
+
+    /// The best `k` in no particular order: for a stage whose next stage ranks them anew
+    /// (sorting the cascade's 4 000 candidates cost ~10 % of its binary scan).
+    pub fn finish_unordered(mut self) -> Vec<(K, u32)> {
+        self.shrink();
+        self.buf
+    }
 }
 
 #[cfg(test)]
@@ -176,7 +183,9 @@ mod tests {
             for (b, chunk) in keys.chunks(100).enumerate() {
                 blocks.offer_block(100 * b, chunk);
             }
-            assert_eq!(blocks.finish(), want, "blocks, k={k}");
+            let mut unordered = blocks.finish_unordered();
+            unordered.sort_by(rank);
+            assert_eq!(unordered, want, "blocks, k={k}");
             // a bar the k-th best reaches changes nothing; a tighter one leaves it short
             if let Some(&(kth, _)) = want.last() {
                 let mut barred = Top::with_bar(k, Some(kth));

@@ -258,14 +258,18 @@ fn the_binary_stage_with_a_sampled_bar_keeps_the_exact_best_wide() {
                         narrow: 40,
                         threads,
                     };
-                    let got = binary_stage(&e.store(), query, &plan, filter, &kern, asymmetric);
+                    let mut got = binary_stage(&e.store(), query, &plan, filter, &kern, asymmetric);
                     let one = Plan {
                         threads: 1,
                         wide: n,
                         ..plan
                     };
                     // every admitted row, ranked on one thread by the serial kernels
-                    let all = binary_stage(&e.store(), query, &one, filter, &serial, asymmetric);
+                    let mut all =
+                        binary_stage(&e.store(), query, &one, filter, &serial, asymmetric);
+                    for rows in [&mut got, &mut all] {
+                        rows.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+                    }
                     assert_eq!(got, all[..wide.min(all.len())], "{} wide={wide}", kern.info);
                 }
             }
