@@ -112,11 +112,36 @@ fn resolve(visual: &[String], rtl_main: bool) -> Vec<bool> {
             .unwrap_or(classes.len());
         let before = k.checked_sub(1).and_then(|b| strong(classes[b]));
         let after = classes.get(end).and_then(|&c| strong(c));
-        let dir = match (before, after) {
-            (Some(x), Some(y)) if x == y => x,
-            _ => rtl_main,
+        // punctuation glued to a word goes with it (`\usepackage{x}` in Persian text), not
+        // to a number (`۱.۱:` reads right to left); what lies between two words of one
+        // direction takes it; the rest the line's direction
+        let glued = |i: Option<usize>| match i.map(|i| classes[i]) {
+            Some(Class::Rtl) => Some(true),
+            Some(Class::Ltr) => Some(false),
+            _ => None,
         };
-        rtl[k..end].iter_mut().for_each(|r| *r = dir);
+        let (b, a) = (
+            glued(k.checked_sub(1)),
+            glued(Some(end).filter(|&e| e < classes.len())),
+        );
+        let spaces: Vec<usize> = (k..end).filter(|&i| visual[i] == " ").collect();
+        match (b, a, spaces.first(), spaces.last()) {
+            _ if before.is_some() && before == after => rtl[k..end]
+                .iter_mut()
+                .for_each(|r| *r = before == Some(true)),
+            (b, a, Some(&first), Some(&last)) => {
+                if let Some(x) = b {
+                    rtl[k..first].iter_mut().for_each(|r| *r = x);
+                }
+                if let Some(y) = a {
+                    rtl[last + 1..end].iter_mut().for_each(|r| *r = y);
+                }
+            }
+            (Some(x), None, None, _) | (None, Some(x), None, _) => {
+                rtl[k..end].iter_mut().for_each(|r| *r = x)
+            }
+            _ => {}
+        }
         k = end;
     }
     rtl
@@ -285,6 +310,7 @@ mod tests {
     fn arabic_digits_and_latin_keep_their_order() {
         assert_eq!(read("TEX ۱۲ اب", true), "با TEX ۱۲");
         assert_eq!(read("[۳] و [۱] رد", true), "در [۱] و [۳]");
+        assert_eq!(read("ب \\use{x} ا", true), "ا \\use{x} ب");
         assert_eq!(read("ab دج 12 اب", false), "ab جد 12 با");
     }
 
