@@ -71,8 +71,36 @@ mod x86 {
     /// The CPU must support AVX-512F, AVX-512BW and AVX-512 VNNI.
     #[target_feature(enable = "avx512f,avx512bw,avx512vnni")]
     pub unsafe fn avx512_vnni(rows: &[u8], query: &[i8], out: &mut [i32]) {
+        match query.len() {
+            384 => return vnni_fixed::<6>(rows, query, out),
+            768 => return vnni_fixed::<12>(rows, query, out),
+            1024 => return vnni_fixed::<16>(rows, query, out),
+            1536 => return vnni_fixed::<24>(rows, query, out),
+            _ => {}
+        }
         for (o, row) in out.iter_mut().zip(rows.chunks_exact(query.len())) {
             *o = vnni_one(row, query);
+        }
+    }
+
+    /// Rows of exactly `64 · V` bytes with the query held in registers: half the loads a
+    /// row (at 1M × 384 an A/B gave 13.7–15.9 against 15.6–16.0 ms CPU: the scan is close
+    /// to memory-bound either way). Integer sums: any order gives `vnni_one`'s result.
+    #[target_feature(enable = "avx512f,avx512bw,avx512vnni")]
+    #[inline]
+    unsafe fn vnni_fixed<const V: usize>(rows: &[u8], query: &[i8], out: &mut [i32]) {
+        let mut q = [_mm512_setzero_si512(); V];
+        for (v, r) in q.iter_mut().enumerate() {
+            *r = _mm512_loadu_si512(query.as_ptr().add(64 * v).cast());
+        }
+        for (o, row) in out.iter_mut().zip(rows.chunks_exact(64 * V)) {
+            let p = row.as_ptr();
+            let mut acc = [_mm512_setzero_si512(); 2];
+            for v in 0..V {
+                let r = _mm512_loadu_si512(p.add(64 * v).cast());
+                acc[v % 2] = _mm512_dpbusd_epi32(acc[v % 2], r, q[v]);
+            }
+            *o = _mm512_reduce_add_epi32(_mm512_add_epi32(acc[0], acc[1]));
         }
     }
 
@@ -116,7 +144,7 @@ mod tests {
     fn every_path_matches_the_reference_at_the_extremes() {
         for features in Features::detect().subsets() {
             let k = select(features);
-            for &d in SIZES.iter().chain(&[4096]) {
+            for &d in SIZES.iter().chain(&[768, 1024, 4096]) {
                 // worst case for overflow and saturation: 255 against ±127
                 let row = vec![255u8; d];
                 let neg = vec![-127i8; d];
