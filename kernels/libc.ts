@@ -34,9 +34,10 @@ const MMAP_THRESHOLD_BYTES = 128 * 1024;
 
 /**
  * Keeps every allocation of 128 KiB or more in its own mapping, returned to the OS the moment
- * it is freed. glibc otherwise raises the threshold to the largest block freed so far, so after
- * the embedding model was loaded once its 11 MiB tables came from an arena that no trim could
- * shrink: closing the model gave back 14 of its 26 MiB, with the threshold pinned all of it.
+ * it is freed. glibc otherwise raises the threshold to the largest block freed so far, and later
+ * blocks that size come from arenas no trim can shrink: closing the embedding model gave back
+ * 14 of its 26 MiB that way, until that kernel got an allocator of its own. The PDF parser's
+ * stream buffers and SQLite's allocations go through glibc still.
  */
 export function pinMmapThreshold(): void {
   open()?.symbols.mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES);
