@@ -3,6 +3,22 @@ import { Hono } from "hono";
 import { onError } from "./errors.ts";
 import { MemoryGovernor } from "./governor.ts";
 
+/** A 100 MiB ceiling, one heavy slot, one queued, 200 ms of waiting; RSS and trim are the test's. */
+function smallGovernor(rss: () => number, trim: () => void = () => {}): MemoryGovernor {
+  return new MemoryGovernor(
+    {
+      ceiling: 100 * 1024 * 1024,
+      shedAt: 0.9,
+      sampleMs: 10_000,
+      heavyConcurrency: 1,
+      heavyQueue: 1,
+      heavyWaitMs: 200,
+    },
+    rss,
+    trim,
+  );
+}
+
 function appWith(governor: MemoryGovernor, work: () => Promise<void>): Hono {
   const app = new Hono();
   app.onError(onError);
@@ -16,18 +32,7 @@ function appWith(governor: MemoryGovernor, work: () => Promise<void>): Hono {
 Deno.test("heavy admission: a slot each, a bounded queue, a bounded wait, then 503", async () => {
   let rss = 10 * 1024 * 1024;
   let trims = 0;
-  const governor = new MemoryGovernor(
-    {
-      ceiling: 100 * 1024 * 1024,
-      shedAt: 0.9,
-      sampleMs: 10_000,
-      heavyConcurrency: 1,
-      heavyQueue: 1,
-      heavyWaitMs: 200,
-    },
-    () => rss,
-    () => trims++,
-  );
+  const governor = smallGovernor(() => rss, () => trims++);
   let release!: () => void;
   const blocked = new Promise<void>((r) => release = r);
   const app = appWith(governor, () => blocked);
@@ -58,18 +63,7 @@ Deno.test("heavy admission: a slot each, a bounded queue, a bounded wait, then 5
 
 Deno.test("background work waits while memory is high and goes on when it is back", async () => {
   let rss = 95 * 1024 * 1024;
-  const governor = new MemoryGovernor(
-    {
-      ceiling: 100 * 1024 * 1024,
-      shedAt: 0.9,
-      sampleMs: 10_000,
-      heavyConcurrency: 1,
-      heavyQueue: 1,
-      heavyWaitMs: 200,
-    },
-    () => rss,
-    () => {},
-  );
+  const governor = smallGovernor(() => rss);
   try {
     let done = false;
     const waiting = governor.untilBelowThreshold("test").then(() => done = true);
