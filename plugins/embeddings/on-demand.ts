@@ -55,11 +55,6 @@ export class OnDemandEmbeddings implements EmbeddingKernel {
     return this.#kernel?.modelBytes ?? 0;
   }
 
-  /** True while the weights are in memory. */
-  get resident(): boolean {
-    return this.#kernel !== null;
-  }
-
   async hold<T>(work: () => Promise<T>): Promise<T> {
     this.#users++;
     try {
