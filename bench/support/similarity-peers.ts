@@ -132,3 +132,36 @@ export async function numpyMedians(
     return `not run: ${(e as Error).message}`;
   }
 }
+
+/** Median and best read of the floor, or why it was not measured. */
+export interface Floor {
+  ms?: number;
+  best?: number;
+  note?: string;
+}
+
+/**
+ * The time two threads take to read `bytes` of huge-page memory once, nothing computed
+ * (kernels/similarity/examples/read_floor.rs): no exact f32 scan of that many bytes can be
+ * faster, and this VM's memory bandwidth moves by half between runs, so it is measured in the
+ * same run as the scans.
+ */
+export async function readFloor(bytes: number, reads: number): Promise<Floor> {
+  const kernels = new URL("../../kernels/", import.meta.url).pathname;
+  try {
+    const args = ["run", "--release", "--quiet", "-p", "similarity", "--example", "read_floor"];
+    const out = await new Deno.Command("cargo", {
+      args: [...args, "--", String(bytes), "2", String(reads)],
+      cwd: kernels,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    if (!out.success) {
+      return { note: `not run: ${new TextDecoder().decode(out.stderr).trim().split("\n").pop()}` };
+    }
+    const r = JSON.parse(new TextDecoder().decode(out.stdout));
+    return { ms: r.median_ms, best: r.best_ms };
+  } catch (e) {
+    return { note: `not run: ${(e as Error).message}` };
+  }
+}

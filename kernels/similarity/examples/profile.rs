@@ -79,32 +79,6 @@ fn store(rows: &[f32], dims: usize, huge: bool) -> Store<'static> {
     }
 }
 
-/// The floor for an f32 scan: every byte of `data` read once, on `threads` threads.
-fn read(data: &[f32], threads: usize) {
-    #[target_feature(enable = "avx512f")]
-    unsafe fn xor_all(chunk: &[f32]) -> [u32; 16] {
-        use std::arch::x86_64::*;
-        let mut acc = [_mm512_setzero_si512(); 4];
-        for block in chunk.chunks_exact(64) {
-            for (j, a) in acc.iter_mut().enumerate() {
-                let v = _mm512_loadu_si512(block.as_ptr().add(16 * j).cast());
-                *a = _mm512_xor_si512(*a, v);
-            }
-        }
-        let all = _mm512_xor_si512(
-            _mm512_xor_si512(acc[0], acc[1]),
-            _mm512_xor_si512(acc[2], acc[3]),
-        );
-        std::mem::transmute(all)
-    }
-    let part = data.len().div_ceil(threads);
-    std::thread::scope(|s| {
-        for chunk in data.chunks(part) {
-            s.spawn(move || std::hint::black_box(unsafe { xor_all(chunk) }));
-        }
-    });
-}
-
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let arg = |i: usize, d: usize| args.get(i).and_then(|a| a.parse().ok()).unwrap_or(d);
@@ -132,32 +106,34 @@ fn main() {
         threads,
     };
     let qs = corpus.queries(n, queries);
-    // FEATURES=no-vpopcntdq: the Hamming stage on scalar popcnt, to compare
+    // FEATURES=no-vpopcntdq: the Hamming stage on scalar popcnt; FEATURES=avx2: no AVX-512
     let mut features = Features::detect();
-    if std::env::var("FEATURES").is_ok_and(|f| f == "no-vpopcntdq") {
-        features.avx512_popcnt = false;
+    match std::env::var("FEATURES").as_deref() {
+        Ok("no-vpopcntdq") => features.avx512_popcnt = false,
+        Ok("avx2") => {
+            (
+                features.avx512,
+                features.avx512_vnni,
+                features.avx512_popcnt,
+            ) = (false, false, false)
+        }
+        _ => {}
     }
     let kern = select(features);
     eprintln!("kernels: {}", kern.info);
     for name in modes.split(',') {
         let mode = match name {
-            "read" => None,
-            "exact" => Some(Mode::Exact),
-            "int8" => Some(Mode::Int8),
-            "cascade" => Some(Mode::Cascade),
-            _ => Some(Mode::CascadeAsym),
+            "exact" => Mode::Exact,
+            "int8" => Mode::Int8,
+            "cascade" => Mode::Cascade,
+            _ => Mode::CascadeAsym,
         };
         let mut ms = [vec![], vec![]];
         let mut cpu = [vec![], vec![]];
         for q in qs.chunks_exact(dims) {
             for ((s, times), cpu) in stores.iter().zip(ms.iter_mut()).zip(cpu.iter_mut()) {
                 let (t, c) = (Instant::now(), cpu_ms());
-                match mode {
-                    Some(mode) => {
-                        std::hint::black_box(search(s, q, mode, &plan, &Filter::NONE, &kern));
-                    }
-                    None => read(s.vectors, threads),
-                }
+                std::hint::black_box(search(s, q, mode, &plan, &Filter::NONE, &kern));
                 times.push(t.elapsed().as_secs_f64() * 1e3);
                 cpu.push(cpu_ms() - c);
             }
