@@ -1,11 +1,12 @@
 //! The searches over one store: exact f32, int8 + f32 rescoring, and the cascades binary →
-//! int8 → f32 (Hamming or asymmetric binary stage). Each returns the best `k` (score, row),
+//! int8 → f32 (Hamming or asymmetric binary stage, in `cascade.rs`). Each returns the best `k` (score, row),
 //! best first, with exact f32 scores; approximate stages only choose which rows get one.
 
 use std::ops::Range;
 
 use crate::caps::Kernels;
-use crate::encode::{quantize_query, sign_bits, words_for};
+use crate::cascade;
+use crate::encode::quantize_query;
 use crate::filter::Filter;
 use crate::parallel::scan;
 use crate::top::{Key, Top};
@@ -61,11 +62,11 @@ pub fn default_wide(k: usize) -> usize {
 
 /// Candidates ahead whose rows are prefetched: candidate rows are scattered, so without it
 /// each one waits a full memory latency.
-const PREFETCH_AHEAD: usize = 8;
+pub(crate) const PREFETCH_AHEAD: usize = 8;
 
 /// Asks for the cache lines of `bytes` to be loaded; a hint, never a fault.
 #[inline]
-fn prefetch<T>(bytes: &[T]) {
+pub(crate) fn prefetch<T>(bytes: &[T]) {
     #[cfg(target_arch = "x86_64")]
     {
         use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
@@ -96,7 +97,7 @@ const BLOCK: usize = 256;
 /// into its key with `key(row, value)` and offers it to `top`. A block the filter fully
 /// admits costs one call and one floor test per 64 rows (`Top::offer_block`); otherwise only
 /// its admitted rows are scored, one call each.
-fn scan_blocks<T: Copy + Default, K: Key + Default>(
+pub(crate) fn scan_blocks<T: Copy + Default, K: Key + Default>(
     rows: Range<usize>,
     filter: &Filter,
     top: &mut Top<K>,
@@ -141,7 +142,7 @@ fn exact(store: &Store, query: &[f32], plan: &Plan, filter: &Filter, kern: &Kern
 }
 
 /// The int8 query and the bias term `128 · Σ q` that `dot_i8` results carry.
-fn int8_query(query: &[f32]) -> (Vec<i8>, i32) {
+pub(crate) fn int8_query(query: &[f32]) -> (Vec<i8>, i32) {
     let mut q = vec![0i8; query.len()];
     quantize_query(query, &mut q);
     let bias = q.iter().map(|&c| 128 * c as i32).sum();
@@ -150,18 +151,24 @@ fn int8_query(query: &[f32]) -> (Vec<i8>, i32) {
 
 /// int8 dots of `rows` with the query; turned into approximate scores (up to the query's
 /// constant positive scale) by `int8_score`.
-fn int8_dots(store: &Store, rows: Range<usize>, q: &[i8], kern: &Kernels, out: &mut [i32]) {
+pub(crate) fn int8_dots(
+    store: &Store,
+    rows: Range<usize>,
+    q: &[i8],
+    kern: &Kernels,
+    out: &mut [i32],
+) {
     let d = store.dims;
     unsafe { (kern.dot_i8)(&store.int8[rows.start * d..rows.end * d], q, out) }
 }
 
 #[inline]
-fn int8_score(store: &Store, row: usize, raw: i32, bias: i32) -> f32 {
+pub(crate) fn int8_score(store: &Store, row: usize, raw: i32, bias: i32) -> f32 {
     (raw - bias) as f32 * store.scales[row]
 }
 
 /// Exact f32 scores for `rows`, best `k` kept.
-fn rescore<K: Key>(
+pub(crate) fn rescore<K: Key>(
     store: &Store,
     query: &[f32],
     rows: &[(K, u32)],
@@ -201,108 +208,6 @@ fn int8(store: &Store, query: &[f32], plan: &Plan, filter: &Filter, kern: &Kerne
     rescore(store, query, &candidates.finish(), plan.k, kern)
 }
 
-/// Rows sampled to guess the binary stage's bar: `SAMPLE_BLOCKS` evenly spaced blocks of
-/// `SAMPLE_ROWS` (block calls, so the guess costs ~1 % of the scan).
-const SAMPLE_BLOCKS: usize = 64;
-const SAMPLE_ROWS: usize = 64;
-
-/// The best `wide` rows by `key(score)`, exactly as a plain `scan` keeps them, but with a
-/// bar guessed from a sample: the key of the sample's `2 · wide · sample / n`-th best row,
-/// which about twice `wide` rows reach. If fewer than `wide` admitted rows reached it (a
-/// skewed sample), the scan runs again without one.
-fn coarse_scan<T: Copy + Default + Sync>(
-    n: usize,
-    threads: usize,
-    wide: usize,
-    filter: &Filter,
-    score: impl Fn(Range<usize>, &mut [T]) + Sync,
-    key: impl Fn(T) -> i32 + Sync,
-) -> Top<i32> {
-    let sample = SAMPLE_BLOCKS * SAMPLE_ROWS;
-    let rank = (2 * wide * sample).div_ceil(n.max(1));
-    let bar = if rank <= sample / 4 {
-        let mut guess = Top::new(rank);
-        for b in 0..SAMPLE_BLOCKS {
-            let start = b * (n / SAMPLE_BLOCKS);
-            let rows = start..(start + SAMPLE_ROWS).min(n);
-            scan_blocks(rows, filter, &mut guess, &score, |_, v| key(v));
-        }
-        guess.kth_key()
-    } else {
-        None
-    };
-    let run = |bar: Option<i32>| {
-        scan(
-            n,
-            threads,
-            || Top::with_bar(wide, bar),
-            |rows, top| scan_blocks(rows, filter, top, &score, |_, v| key(v)),
-        )
-    };
-    let top = run(bar);
-    if bar.is_some() && !top.full() {
-        return run(None);
-    }
-    top
-}
-
-/// The cascade: a sign-bit scan keeps `wide` rows — by Hamming distance between sign codes
-/// (`asymmetric` false) or by the int8 query summed over each row's set bits — then int8
-/// keeps `narrow`, then f32 picks k.
-fn cascade(
-    store: &Store,
-    query: &[f32],
-    plan: &Plan,
-    filter: &Filter,
-    kern: &Kernels,
-    asymmetric: bool,
-) -> Top<f32> {
-    let narrow = plan.narrow.max(plan.k);
-    let (q, bias) = int8_query(query);
-    let coarse = binary_stage(store, query, plan, filter, kern, asymmetric);
-    let d = store.dims;
-    let mut fine = Top::new(narrow);
-    let mut raw = [0i32];
-    for (i, &(_, row)) in coarse.iter().enumerate() {
-        if let Some(&(_, ahead)) = coarse.get(i + PREFETCH_AHEAD) {
-            prefetch(&store.int8[ahead as usize * d..(ahead as usize + 1) * d]);
-        }
-        let r = row as usize;
-        int8_dots(store, r..r + 1, &q, kern, &mut raw);
-        fine.offer(int8_score(store, r, raw[0], bias), row);
-    }
-    rescore(store, query, &fine.finish(), plan.k, kern)
-}
-
-/// The cascade's first stage: the best `max(wide, narrow, k)` admitted rows, unordered, by
-/// `-Hamming distance` of sign codes or (`asymmetric`) by the int8 query summed over each
-/// row's set bits.
-pub fn binary_stage(
-    store: &Store,
-    query: &[f32],
-    plan: &Plan,
-    filter: &Filter,
-    kern: &Kernels,
-    asymmetric: bool,
-) -> Vec<(i32, u32)> {
-    let words = words_for(store.dims);
-    let wide = plan.wide.max(plan.narrow).max(plan.k);
-    let codes = |r: &Range<usize>| &store.bits[r.start * words..r.end * words];
-    let top = if asymmetric {
-        let (q, _) = int8_query(query);
-        let score =
-            |r: Range<usize>, out: &mut [i32]| unsafe { (kern.sign_dot)(codes(&r), &q, out) };
-        coarse_scan(store.n, plan.threads, wide, filter, score, |s| s)
-    } else {
-        let mut code = vec![0u64; words];
-        sign_bits(query, store.center, &mut code);
-        let score =
-            |r: Range<usize>, out: &mut [u32]| unsafe { (kern.hamming)(codes(&r), &code, out) };
-        coarse_scan(store.n, plan.threads, wide, filter, score, |d| -(d as i32))
-    };
-    top.finish_unordered()
-}
-
 /// Best `plan.k` rows admitted by `filter`, best first, with exact f32 scores.
 pub fn search(
     store: &Store,
@@ -315,8 +220,8 @@ pub fn search(
     let top = match mode {
         Mode::Exact => exact(store, query, plan, filter, kern),
         Mode::Int8 => int8(store, query, plan, filter, kern),
-        Mode::Cascade => cascade(store, query, plan, filter, kern, false),
-        Mode::CascadeAsym => cascade(store, query, plan, filter, kern, true),
+        Mode::Cascade => cascade::cascade(store, query, plan, filter, kern, false),
+        Mode::CascadeAsym => cascade::cascade(store, query, plan, filter, kern, true),
     };
     top.finish()
 }

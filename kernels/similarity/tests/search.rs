@@ -2,9 +2,10 @@
 //! reference; filters and thread splits must not change results.
 
 use similarity::caps::{select, Features, Kernels};
+use similarity::cascade::binary_stage;
 use similarity::encode::{encode_rows, words_for};
 use similarity::filter::Filter;
-use similarity::search::{binary_stage, search, Mode, Plan, Store};
+use similarity::search::{search, Mode, Plan, Store};
 use similarity::synthetic::Clustered;
 
 struct Encoded {
