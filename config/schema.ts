@@ -136,6 +136,9 @@ export const configSchema = v.strictObject({
     poolSize: opt(int(1, 100), 5),
     /** Shared PostgreSQL: how often the vector index looks for changes NOTIFY did not announce. */
     changePollMs: opt(int(50, 60_000), 1000),
+    /** Shared PostgreSQL: changes older than this are pruned from the change log (hourly); an
+     * index that falls further behind, or a snapshot older, loads everything again. */
+    changeRetentionHours: opt(int(1, 100_000), 168),
     /** Where vector queries run: "memory" (the in-process index, every instance holds every
      * vector) or "pgvector" (an HNSW index in PostgreSQL; needs the `vector` extension). */
     vectorSearch: opt(oneOf(["memory", "pgvector"]), "memory"),

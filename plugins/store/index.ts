@@ -7,13 +7,16 @@ import { SqliteStore } from "./sqlite.ts";
 import type { PgvectorSearch } from "./postgres-pgvector.ts";
 import { type Store, StoreError } from "./types.ts";
 
+const HOUR_MS = 60 * 60 * 1000;
+
 export const storeImplementations = {
   sqlite: (config: Config): Promise<Store> =>
     new Promise((resolve) => resolve(SqliteStore.open(config.store.dataDir))),
   postgres: async (config: Config): Promise<Store> => {
     // Loaded only when used: postgres.js adds a few MB of RSS to a process that never needs it.
     const { PostgresStore } = await import("./postgres.ts");
-    return await PostgresStore.open(config.store.databaseUrl, config.store.poolSize);
+    const { databaseUrl, poolSize, changeRetentionHours } = config.store;
+    return await PostgresStore.open(databaseUrl, poolSize, changeRetentionHours * HOUR_MS);
   },
 };
 

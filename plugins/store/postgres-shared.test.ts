@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import postgres from "postgres";
 import { startPostgres } from "../../tests/support/postgres.ts";
 import { PostgresStore } from "./postgres.ts";
 import type { Change } from "./scale-out.ts";
@@ -10,6 +11,8 @@ const doc = (ownerId: string) => ({
   sha256: crypto.randomUUID(),
   bytes: 1,
 });
+
+const HOUR_MS = 60 * 60 * 1000;
 
 const chunk = (ordinal: number) => ({
   ordinal,
@@ -104,6 +107,55 @@ Deno.test({
         await a.jobs.release(d.id, "C");
         assert.equal(await a.jobs.claim("C", 60_000), null, "finished documents are not jobs");
       });
+
+      await t.step(
+        "pruning deletes only changes past retention, raises the watermark",
+        async () => {
+          // the database's clock decides age: make some changes two hours old instead of waiting
+          const raw = postgres(url, { max: 1, onnotice: () => {} });
+          try {
+            const d = await a.createDocument(doc("alice"));
+            for (let i = 0; i < 5; i++) {
+              await a.writeChunks({ documentId: d.id, model: "m", chunks: [chunk(i)] });
+            }
+            const all = await a.changes.since(0, 1000);
+            const cut = all[all.length - 3].seq;
+            await raw`UPDATE changes SET created_at = now() - interval '2 hours' WHERE seq <= ${cut}`;
+            // two instances at once: each old row is deleted once, the watermark is the same
+            const runs = await Promise.all([a.changes.prune(HOUR_MS), b.changes.prune(HOUR_MS)]);
+            assert.equal(runs[0].deleted + runs[1].deleted, all.length - 2);
+            assert.deepEqual(runs.map((r) => r.pruned), [cut, cut]);
+            const kept = await b.changes.since(0, 1000);
+            assert.deepEqual(kept.map((c) => c.seq), all.slice(-2).map((c) => c.seq));
+            assert.equal(await b.changes.pruned(), cut);
+            assert.deepEqual(await a.changes.prune(HOUR_MS), { deleted: 0, pruned: cut });
+
+            // pruned empty, the log still knows its latest sequence; new changes come after it
+            const latest = await a.changes.latest();
+            assert.equal((await a.changes.prune(0)).pruned, latest);
+            assert.deepEqual(await a.changes.since(0, 10), []);
+            assert.equal(await b.changes.latest(), latest);
+            await a.deleteDocument(d.id);
+            assert.ok((await a.changes.since(latest, 10))[0].seq > latest);
+
+            // a store given a retention prunes once as it opens
+            await raw`UPDATE changes SET created_at = now() - interval '2 hours'`;
+            const newest = await a.changes.latest();
+            const c = await PostgresStore.open(url, 1, HOUR_MS);
+            try {
+              const deadline = Date.now() + 5000;
+              while (await c.changes.pruned() < newest && Date.now() < deadline) {
+                await new Promise((r) => setTimeout(r, 20));
+              }
+              assert.equal(await c.changes.pruned(), newest);
+            } finally {
+              await c.close();
+            }
+          } finally {
+            await raw.end();
+          }
+        },
+      );
     } finally {
       await a.close();
       await b.close();

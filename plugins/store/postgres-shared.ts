@@ -1,8 +1,9 @@
 /**
- * PostgreSQL's side of scale-out (scale-out.ts): the change log with LISTEN/NOTIFY, job leases
- * claimed with FOR UPDATE SKIP LOCKED, and uploaded bytes stored in parts.
+ * PostgreSQL's side of scale-out (scale-out.ts): the change log with LISTEN/NOTIFY and its
+ * pruning, job leases claimed with FOR UPDATE SKIP LOCKED, and uploaded bytes stored in parts.
  */
 import type { TransactionSql } from "postgres";
+import { log } from "../../server/log.ts";
 import { guard, type Sql } from "./postgres-database.ts";
 import type { Change, ChangeFeed, ChangeKind, JobLeases, SourceBlobs } from "./scale-out.ts";
 
@@ -10,6 +11,8 @@ const CHANNEL = "ligero_changes";
 /** Bytes per document_sources row. */
 const SOURCE_PART = 1 << 20;
 const UNFINISHED = ["queued", "extracting", "embedding"];
+/** How often each instance prunes the change log (it also prunes once at start). */
+const PRUNE_EVERY_MS = 60 * 60 * 1000;
 
 /**
  * Appends a change and notifies listeners (delivered at commit). Call inside the transaction
@@ -37,9 +40,35 @@ export class PostgresChanges implements ChangeFeed {
   }
 
   latest(): Promise<number> {
+    // a log pruned empty still has a latest sequence: the last one pruned
     return guard(async () =>
-      Number((await this.sql`SELECT coalesce(max(seq), 0) AS seq FROM changes`)[0].seq)
+      Number(
+        (await this.sql`SELECT greatest((SELECT coalesce(max(seq), 0) FROM changes),
+          (SELECT seq FROM changes_pruned)) AS seq`)[0].seq,
+      )
     );
+  }
+
+  pruned(): Promise<number> {
+    return guard(async () => Number((await this.sql`SELECT seq FROM changes_pruned`)[0].seq));
+  }
+
+  /**
+   * Deletes the changes committed more than `retentionMs` ago by the database's clock (so
+   * instance clocks need not agree), always a prefix of the log, and raises the watermark to
+   * the highest sequence deleted, both in one statement. Instances pruning at once are
+   * harmless: the second finds the rows gone, and the watermark only grows.
+   */
+  prune(retentionMs: number): Promise<{ deleted: number; pruned: number }> {
+    return guard(async () => {
+      const [row] = await this.sql`WITH gone AS (
+          DELETE FROM changes WHERE seq <= (SELECT max(seq) FROM changes
+            WHERE created_at < now() - ${retentionMs} * interval '1 millisecond')
+          RETURNING seq)
+        UPDATE changes_pruned SET seq = greatest(seq, (SELECT coalesce(max(seq), 0) FROM gone))
+        RETURNING seq, (SELECT count(*) FROM gone) AS deleted`;
+      return { deleted: Number(row.deleted), pruned: Number(row.seq) };
+    });
   }
 
   since(seq: number, limit: number): Promise<Change[]> {
@@ -63,6 +92,20 @@ export class PostgresChanges implements ChangeFeed {
     );
     return unlisten;
   }
+}
+
+/**
+ * Prunes the change log now and every hour, keeping `retentionMs` of it; returns the function
+ * that stops it. A failed run is logged and retried at the next.
+ */
+export function keepPruned(changes: PostgresChanges, retentionMs: number): () => void {
+  const run = () =>
+    changes.prune(retentionMs).then(({ deleted, pruned }) => {
+      if (deleted > 0) log.info("change log pruned", { deleted, pruned });
+    }, (e) => log.warn("change log pruning failed", { error: String(e) }));
+  run();
+  const timer = setInterval(run, PRUNE_EVERY_MS);
+  return () => clearInterval(timer);
 }
 
 export class PostgresJobs implements JobLeases {

@@ -8,7 +8,13 @@ import { PostgresAccounts } from "./postgres-accounts.ts";
 import { connect, guard, migrate } from "./postgres-database.ts";
 import { patchColumns, toChunk, toDocument } from "./rows.ts";
 import { cjkTerms, queryWords } from "./terms.ts";
-import { PostgresChanges, PostgresJobs, PostgresSources, recordChange } from "./postgres-shared.ts";
+import {
+  keepPruned,
+  PostgresChanges,
+  PostgresJobs,
+  PostgresSources,
+  recordChange,
+} from "./postgres-shared.ts";
 import { streamPostgresVectors } from "./postgres-vectors.ts";
 import { vectorBytes } from "./vectors.ts";
 import {
@@ -37,8 +43,10 @@ export class PostgresStore extends PostgresAccounts {
   readonly changes = new PostgresChanges(this.sql);
   readonly jobs = new PostgresJobs(this.sql);
   readonly sources = new PostgresSources(this.sql);
+  #stopPruning: (() => void) | undefined;
 
-  static async open(url: string, poolSize: number): Promise<PostgresStore> {
+  /** With `changeRetentionMs`, this instance prunes the change log (at open, then hourly). */
+  static async open(url: string, poolSize: number, changeRetentionMs = 0): Promise<PostgresStore> {
     const sql = connect(url, poolSize);
     try {
       await guard(() => migrate(sql));
@@ -46,7 +54,9 @@ export class PostgresStore extends PostgresAccounts {
       await sql.end({ timeout: 1 });
       throw e;
     }
-    return new PostgresStore(sql);
+    const store = new PostgresStore(sql);
+    if (changeRetentionMs > 0) store.#stopPruning = keepPruned(store.changes, changeRetentionMs);
+    return store;
   }
 
   ping(): Promise<void> {
@@ -54,6 +64,7 @@ export class PostgresStore extends PostgresAccounts {
   }
 
   async close(): Promise<void> {
+    this.#stopPruning?.();
     await this.sql.end({ timeout: 5 });
   }
 

@@ -21,8 +21,16 @@ export interface ChangeFeed {
   databaseId(): Promise<string>;
   /** The newest committed sequence number (0 when none). */
   latest(): Promise<number>;
-  /** Changes after `seq`, in order, at most `limit`. Sequence numbers commit in order. */
+  /**
+   * Changes after `seq`, in order, at most `limit`. Sequence numbers commit in order. Only
+   * complete when `pruned()`, read after this, is not above `seq`.
+   */
   since(seq: number, limit: number): Promise<Change[]>;
+  /**
+   * The highest sequence pruned from the log (0 when none): changes up to it are gone, so an
+   * index that has not applied them must load everything again.
+   */
+  pruned(): Promise<number>;
   /**
    * Calls `onChange(seq)` on each notification and `onConnect()` on each (re)connection of
    * the listening session (a reconnect may have missed notifications). Resolves once
