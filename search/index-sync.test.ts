@@ -1,11 +1,14 @@
 /**
  * IndexSync following a shared PostgreSQL's change feed, with a second store standing in for
  * another instance: unfinished documents stay hidden, readiness and deletes arrive, and a
- * restart resumes from its snapshot instead of reloading.
+ * restart resumes from its snapshot instead of reloading — unless the change log was pruned
+ * past it, and then it reloads, as does a running index that fell that far behind.
  */
 import assert from "node:assert/strict";
 import { startPostgres } from "../tests/support/postgres.ts";
 import { PostgresStore } from "../plugins/store/postgres.ts";
+import type { ChangeFeed } from "../plugins/store/scale-out.ts";
+import type { Store } from "../plugins/store/types.ts";
 import { TsSimilarity } from "../plugins/similarity/ts.ts";
 import { IndexSnapshot } from "./index-snapshot.ts";
 import { IndexSync } from "./index-sync.ts";
@@ -95,6 +98,96 @@ Deno.test({
       assert.deepEqual(new Set(after.map((h) => h.documentId)), new Set([early.id]));
       assert.equal(after.length, 2);
       assert.equal(sync.index.size, 2, "the deleted document's rows were not loaded again");
+    } finally {
+      await sync.stop();
+      await writer.close();
+      await reader.close();
+      await cluster.stop();
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name: "index sync: behind the pruned change log, a snapshot or a running index reloads",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const cluster = await startPostgres();
+    const url = await cluster.createDatabase();
+    const writer = await PostgresStore.open(url, 2);
+    const reader = await PostgresStore.open(url, 2);
+    // notifications never arrive: an instance cut off from the database, seen only by its poll
+    const feed = reader.changes;
+    const deaf: ChangeFeed = {
+      databaseId: () => feed.databaseId(),
+      latest: () => feed.latest(),
+      since: (seq, limit) => feed.since(seq, limit),
+      pruned: () => feed.pruned(),
+      listen: () => Promise.resolve(() => Promise.resolve()),
+    };
+    const cutOff: Store = Object.assign(Object.create(reader), { changes: deaf });
+    const dir = await Deno.makeTempDir();
+    const open = (store: Store) =>
+      new IndexSync(store, new TsSimilarity(), "m", DIMS, {
+        snapshot: new IndexSnapshot(dir, "m", DIMS),
+        pollMs: 60_000,
+      });
+    const add = async (title: string, chunks: number, final: boolean) => {
+      const d = await writer.createDocument({
+        ownerId: "alice",
+        title,
+        mime: "text/plain",
+        sha256: title,
+        bytes: 1,
+      });
+      const batch = Array.from({ length: chunks }, (_, i) => chunk(i));
+      await writer.writeChunks({ documentId: d.id, model: "m", chunks: batch, final });
+      return d.id;
+    };
+    const found = async (sync: IndexSync) =>
+      new Set((await sync.search(QUERY, 20, "alice")).map((h) => h.documentId));
+    let sync = open(reader);
+    try {
+      const kept = await add("kept", 1, true);
+      const gone = await add("gone", 1, true);
+      assert.equal(await sync.start(), null);
+      assert.deepEqual(await found(sync), new Set([kept, gone]));
+      await sync.stop();
+
+      // while it is down: one added, one deleted, one still ingesting, and the log pruned
+      const added = await add("added", 1, true);
+      await writer.deleteDocument(gone);
+      const ingesting = await add("ingesting", 1, false);
+      const { pruned } = await writer.changes.prune(0);
+      assert.equal(pruned, await writer.changes.latest());
+
+      sync = open(reader);
+      assert.equal(await sync.start(), null, "the snapshot is behind the watermark: a full load");
+      assert.deepEqual(await found(sync), new Set([kept, added]));
+      assert.equal(sync.index.size, 3, "kept, added and the ingesting document's hidden row");
+      await sync.stop();
+
+      // the rewritten snapshot resumes; then notifications stop and the log moves on and is
+      // pruned past what this instance applied
+      sync = open(cutOff);
+      const resumedAt = await sync.start();
+      assert.equal(resumedAt, pruned, "the reloaded snapshot resumes");
+      assert.deepEqual(await found(sync), new Set([kept, added]));
+      const later = await add("later", 1, true);
+      await writer.deleteDocument(added);
+      await writer.writeChunks({
+        documentId: ingesting,
+        model: "m",
+        chunks: [chunk(1)],
+        final: true,
+      });
+      assert.ok((await writer.changes.prune(0)).pruned > sync.seq);
+      assert.deepEqual(await found(sync), new Set([kept, added]), "not seen yet");
+      await sync.catchUp(); // what its next poll does
+      assert.deepEqual(await found(sync), new Set([kept, later, ingesting]));
+      assert.equal(sync.index.size, 4, "kept, later and the two rows of ingesting");
+      assert.equal(sync.seq, await writer.changes.latest());
     } finally {
       await sync.stop();
       await writer.close();

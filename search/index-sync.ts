@@ -1,27 +1,30 @@
 /**
  * Keeps the in-process vector index in step with the store. The store's chunk ids only grow,
  * so the index remembers the last id it holds and catches up by streaming what came after
- * (at start-up: everything, one batch at a time, never an array of objects). Document and
- * owner ids are strings in the store and small integers in the index's per-row columns.
+ * (at start-up: everything, one batch at a time, never an array of objects).
  *
  * When the store is shared by several instances (it has a change feed: PostgreSQL), the index
  * follows the feed's sequence: each round reads the changes after the last one applied, marks
  * documents still ingesting as pending, streams vectors up to the highest chunk id those
  * changes name, then applies "ready" and "removed". NOTIFY wakes a round at once; a poll every
  * `pollMs` covers notifications missed while the listening connection was down. A local
- * snapshot (index-snapshot.ts) lets a restart resume from the sequence it had reached.
+ * snapshot (index-snapshot.ts) lets a restart resume from the sequence it had reached. The
+ * log is pruned (plugins/store/postgres-shared.ts): a snapshot, or a running index, behind
+ * the highest sequence pruned would miss changes, so it loads everything again instead.
+ * Searches go through document-index.ts (string ids, pending documents hidden).
  *
  * With `pgvector` the vectors stay in the database (an HNSW index): rounds copy new vectors
  * into it instead of into memory, and searches go there.
  */
 import type { Store, VectorBatch } from "../plugins/store/types.ts";
-import { VectorIndex } from "./vector-index.ts";
+import type { ChangeFeed } from "../plugins/store/scale-out.ts";
+import type { VectorIndex } from "./vector-index.ts";
+import { DocumentIndex, type VectorHit } from "./document-index.ts";
 import type { SimilarityKernel } from "../plugins/similarity/types.ts";
 import type { IndexSnapshot } from "./index-snapshot.ts";
 import type { PgvectorSearch } from "../plugins/store/postgres-pgvector.ts";
 import { log } from "../server/log.ts";
 import { Gauge, metrics } from "../server/metrics.ts";
-import { Interner } from "./interner.ts";
 
 /** Rows per batch while loading: 256 holds ~17 MiB less at 100k vectors than 1024. */
 const STREAM_BATCH = 256;
@@ -34,12 +37,6 @@ const lagGauge = metrics.register(
     "Changes committed to the shared store that the in-process index has not applied yet.",
   ),
 );
-
-export interface VectorHit {
-  chunkId: number;
-  documentId: string;
-  score: number;
-}
 
 export interface IndexSyncOptions {
   /** Resume point across restarts, used only with a shared store. */
@@ -58,10 +55,7 @@ export class IndexSync {
   #latest = 0;
   /** Set until the first round: stream everything, not only up to the changes' chunk ids. */
   #full = true;
-  readonly #documentIds = new Interner();
-  readonly #ownerIds = new Interner();
-  /** Documents whose chunks may be in the index but which are not ready yet. */
-  readonly #pending = new Set<string>();
+  readonly #docs: DocumentIndex;
   #current: Promise<void> = Promise.resolve();
   #next: Promise<void> | undefined;
   #poll: ReturnType<typeof setInterval> | undefined;
@@ -75,7 +69,8 @@ export class IndexSync {
     dims: number,
     private readonly options: IndexSyncOptions = {},
   ) {
-    this.index = new VectorIndex(kernel, dims);
+    this.#docs = new DocumentIndex(kernel, dims);
+    this.index = this.#docs.index;
     lagGauge.collect(() => this.lag);
   }
 
@@ -99,11 +94,8 @@ export class IndexSync {
       await this.catchUp();
       return null;
     }
-    const resumedFrom = await this.#resume(await feed.databaseId());
-    if (resumedFrom === null) {
-      this.#seq = await feed.latest();
-      for (const doc of await this.store.listUnfinished()) this.#pending.add(doc.id);
-    }
+    const resumedFrom = await this.#resume(feed);
+    if (resumedFrom === null) await this.#startOver(feed);
     this.#latest = this.#seq;
     this.#unlisten = await feed.listen((seq) => {
       this.#latest = Math.max(this.#latest, seq);
@@ -158,11 +150,19 @@ export class IndexSync {
     if (!feed) return await this.#stream(Infinity);
     while (true) {
       const changes = await feed.since(this.#seq, CHANGE_BATCH);
+      // read after the changes: a prune that deleted any of them shows here
+      const pruned = await feed.pruned();
+      if (pruned > this.#seq) {
+        log.warn("index behind the pruned change log; reloading", { seq: this.#seq, pruned });
+        await this.#forget();
+        await this.#startOver(feed);
+        continue;
+      }
       const first = this.#full;
       let upTo = this.#full ? Infinity : this.#lastChunkId;
       for (const change of changes) {
         // before its vectors arrive, so a search never sees an unfinished document
-        if (change.kind === "chunks") this.#pending.add(change.documentId);
+        if (change.kind === "chunks") this.#docs.pending.add(change.documentId);
         if (change.chunkId !== null) upTo = Math.max(upTo, change.chunkId);
       }
       if (upTo > this.#lastChunkId) await this.#stream(upTo);
@@ -177,7 +177,7 @@ export class IndexSync {
       await this.options.snapshot?.save({
         seq: this.#seq,
         lastChunkId: this.#lastChunkId,
-        pending: [...this.#pending],
+        pending: [...this.#docs.pending],
       });
       if (changes.length < CHANGE_BATCH) return;
     }
@@ -204,29 +204,37 @@ export class IndexSync {
 
   #add(batch: VectorBatch): void {
     if (batch.chunkIds.length === 0) return;
-    const owners = Uint32Array.from(batch.ownerIds, (id) => this.#ownerIds.intern(id));
-    const documents = Uint32Array.from(batch.documentIds, (id) => this.#documentIds.intern(id));
-    this.index.addMany(batch.chunkIds, owners, documents, batch.vectors);
+    this.#docs.add(batch);
     this.#lastChunkId = batch.chunkIds[batch.chunkIds.length - 1];
   }
 
-  /** Loads the snapshot when it matches this database; the sequence it reached, or null. */
-  async #resume(databaseId: string): Promise<number | null> {
+  /**
+   * Loads the snapshot when it matches this database and the log still holds every change
+   * after it; the sequence it reached, or null.
+   */
+  async #resume(feed: ChangeFeed): Promise<number | null> {
     const snapshot = this.options.snapshot;
-    const saved = await snapshot?.open(databaseId);
+    const saved = await snapshot?.open(await feed.databaseId());
     if (!snapshot || !saved) return null;
+    const pruned = await feed.pruned();
+    if (saved.state.seq < pruned) {
+      log.warn("index snapshot behind the pruned change log; loading everything", {
+        seq: saved.state.seq,
+        pruned,
+      });
+      await snapshot.reset();
+      return null;
+    }
     try {
       for await (const batch of saved.rows) this.#add(batch);
     } catch (e) {
       log.warn("index snapshot unreadable; loading everything", { error: String(e) });
-      for (const name of this.#documentIds.names()) this.removeDocument(name);
-      this.#lastChunkId = 0;
-      await snapshot.reset();
+      await this.#forget();
       return null;
     }
     this.#seq = saved.state.seq;
     this.#lastChunkId = Math.max(this.#lastChunkId, saved.state.lastChunkId);
-    for (const id of saved.state.pending) this.#pending.add(id);
+    for (const id of saved.state.pending) this.#docs.pending.add(id);
     this.#full = false;
     log.info("vector index resumed from snapshot", {
       seq: this.#seq,
@@ -236,23 +244,36 @@ export class IndexSync {
     return this.#seq;
   }
 
+  /** Drops every row held, and the snapshot, before loading everything again. */
+  async #forget(): Promise<void> {
+    for (const name of this.#docs.documents()) this.removeDocument(name);
+    this.#lastChunkId = 0;
+    await this.options.snapshot?.reset();
+  }
+
+  /** Sets up a full load: from the newest change on, with what is ingesting now pending. */
+  async #startOver(feed: ChangeFeed): Promise<void> {
+    this.#seq = await feed.latest();
+    this.#docs.pending.clear();
+    for (const doc of await this.store.listUnfinished()) this.#docs.pending.add(doc.id);
+    this.#full = true;
+  }
+
   markPending(documentId: string): void {
-    this.#pending.add(documentId);
+    this.#docs.pending.add(documentId);
   }
 
   markReady(documentId: string): void {
-    this.#pending.delete(documentId);
+    this.#docs.pending.delete(documentId);
   }
 
   removeDocument(documentId: string): void {
-    this.#pending.delete(documentId);
     this.options.snapshot?.removed(documentId);
-    const id = this.#documentIds.lookup(documentId);
-    if (id !== undefined) this.index.removeDocument(id);
+    this.#docs.removeDocument(documentId);
   }
 
   /** Top `k` of one owner's ready documents, filtered inside the kernel scan. */
-  async search(
+  search(
     query: Float32Array,
     k: number,
     ownerId: string,
@@ -260,30 +281,7 @@ export class IndexSync {
   ): Promise<VectorHit[]> {
     // the database filters by owner and readiness itself
     if (this.options.pgvector) return this.options.pgvector.search(query, k, ownerId, documentIds);
-    const owner = this.#ownerIds.lookup(ownerId);
-    if (owner === undefined) return [];
-    let allowed: number[] | undefined;
-    if (documentIds) {
-      allowed = documentIds.flatMap((id) => {
-        const n = this.#documentIds.lookup(id);
-        return n === undefined ? [] : [n];
-      });
-      if (allowed.length === 0) return [];
-    }
-    // pending documents are rare and few: ask for a little more, then drop them
-    const extra = this.#pending.size > 0 ? Math.min(k, 16) : 0;
-    const hits = await this.index.search(query, k + extra, {
-      ownerId: owner,
-      documentIds: allowed,
-    });
-    const out: VectorHit[] = [];
-    for (const hit of hits) {
-      const documentId = this.#documentIds.name(hit.documentId);
-      if (this.#pending.has(documentId)) continue;
-      out.push({ chunkId: hit.chunkId, documentId, score: hit.score });
-      if (out.length === k) break;
-    }
-    return out;
+    return this.#docs.search(query, k, ownerId, documentIds);
   }
 }
 

@@ -8,7 +8,8 @@ import type { EmbeddingKernel } from "../plugins/embeddings/types.ts";
 import { queryTerms } from "../plugins/store/terms.ts";
 import type { Store } from "../plugins/store/types.ts";
 import { reciprocalRankFusion } from "./fusion.ts";
-import type { IndexSync, VectorHit } from "./index-sync.ts";
+import type { IndexSync } from "./index-sync.ts";
+import type { VectorHit } from "./document-index.ts";
 import { QueryEmbeddings } from "./query-embeddings.ts";
 import { snippet } from "./snippet.ts";
 
