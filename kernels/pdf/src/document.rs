@@ -1,6 +1,8 @@
 //! An opened PDF: the file bytes, its cross-reference, a lazily filled object cache that
 //! pages extracted in parallel share, and the page list.
 
+mod cache;
+
 use crate::encryption::Crypt;
 use crate::error::{damaged, not_pdf, too_large, Result};
 use crate::filters;
@@ -8,7 +10,6 @@ use crate::limits::{max_objects, MAX_INDIRECTION, MAX_OBJECTS};
 use crate::object::{Dict, Object, Stream};
 use crate::object_stream;
 use crate::pages::{self, Page};
-use crate::parser::parse_indirect;
 use crate::recover;
 use crate::source::Source;
 use crate::xref::{self, Entry, Xref};
@@ -166,99 +167,6 @@ impl Document {
         self.xref.entries.len() as u32
     }
 
-    pub fn load(&self, num: u32) -> Arc<Object> {
-        self.load_at(num, 0)
-    }
-
-    fn load_at(&self, num: u32, depth: usize) -> Arc<Object> {
-        let Some(cell) = self.cache.get(num as usize) else {
-            return Arc::new(Object::Null);
-        };
-        if let Some(o) = cell.get() {
-            return o.clone();
-        }
-        if depth > MAX_INDIRECTION {
-            return Arc::new(Object::Null);
-        }
-        let obj = match self.xref.get(num) {
-            Entry::Free => Object::Null,
-            Entry::At(pos) => self.read_at(num, pos),
-            Entry::InStream { stream, .. } => {
-                self.unpack_stream(stream, depth + 1);
-                return cell
-                    .get()
-                    .cloned()
-                    .unwrap_or_else(|| Arc::new(Object::Null));
-            }
-        };
-        let obj = Arc::new(obj);
-        // a racing thread may have stored the same object: either copy is fine
-        let _ = cell.set(obj.clone());
-        obj
-    }
-
-    fn read_at(&self, num: u32, pos: usize) -> Object {
-        let found = parse_indirect(&self.data, pos)
-            .filter(|&(n, _, _)| n == num)
-            .or_else(|| {
-                let Entry::At(p) = self
-                    .scanned
-                    .get_or_init(|| recover::scan(&self.data))
-                    .get(num)
-                else {
-                    return None;
-                };
-                parse_indirect(&self.data, p).filter(|&(n, _, _)| n == num)
-            });
-        let Some((_, gen, obj)) = found else {
-            return Object::Null;
-        };
-        match &self.crypt {
-            Some(c) if Some(num) != self.encrypt_ref => decrypt_object(c, num, gen, obj, 0),
-            _ => obj,
-        }
-    }
-
-    /// Decodes an object stream once and fills the cache with every object it holds.
-    /// Threads asking for the same stream wait for the one decoding it.
-    fn unpack_stream(&self, stream_num: u32, depth: usize) {
-        // object streams must not live in object streams: refusing them rules out cycles
-        if !matches!(self.xref.get(stream_num), Entry::At(_)) {
-            return;
-        }
-        let Ok(once) = self
-            .streams
-            .lock()
-            .map(|mut m| m.entry(stream_num).or_default().clone())
-        else {
-            return;
-        };
-        once.get_or_init(|| self.fill_from_stream(stream_num, depth));
-    }
-
-    fn fill_from_stream(&self, stream_num: u32, depth: usize) {
-        let holder = self.load_at(stream_num, depth);
-        let Some(s) = holder.as_stream() else { return };
-        // parameters are resolved only from top-level objects, so no other stream is waited on
-        let direct = |o: &Object| match o {
-            Object::Ref(n, _) if matches!(self.xref.get(*n), Entry::At(_)) => {
-                (*self.load(*n)).clone()
-            }
-            other => other.clone(),
-        };
-        let Ok(bytes) = filters::decode(&s.raw, &s.dict, &direct) else {
-            return;
-        };
-        for (num, obj) in object_stream::objects(&bytes, &s.dict) {
-            if matches!(self.xref.get(num), Entry::InStream { stream, .. } if stream == stream_num)
-            {
-                if let Some(cell) = self.cache.get(num as usize) {
-                    let _ = cell.set(Arc::new(obj));
-                }
-            }
-        }
-    }
-
     pub fn resolve<'a>(&self, obj: &'a Object) -> Resolved<'a> {
         let mut cur = match obj {
             Object::Ref(n, _) => self.load(*n),
@@ -289,41 +197,4 @@ impl Document {
     pub fn decode_within(&self, s: &Stream, limit: usize) -> Result<Vec<u8>> {
         filters::decode_within(&s.raw, &s.dict, &|o| (*self.resolve(o)).clone(), limit)
     }
-}
-
-fn decrypt_object(c: &Crypt, num: u32, gen: u16, obj: Object, depth: usize) -> Object {
-    if depth > crate::limits::MAX_DEPTH {
-        return obj;
-    }
-    match obj {
-        Object::Str(s) => Object::Str(c.decrypt(num, gen, &s, false)),
-        Object::Array(a) => Object::Array(
-            a.into_iter()
-                .map(|o| decrypt_object(c, num, gen, o, depth + 1))
-                .collect(),
-        ),
-        Object::Dict(d) => Object::Dict(decrypt_dict(c, num, gen, d, depth)),
-        Object::Stream(s) => {
-            let Stream { dict, raw } = Arc::unwrap_or_clone(s);
-            let is_xref = dict.name(b"Type") == Some(b"XRef");
-            let raw = if is_xref {
-                raw
-            } else {
-                c.decrypt(num, gen, &raw, true)
-            };
-            Object::Stream(Arc::new(Stream {
-                dict: decrypt_dict(c, num, gen, dict, depth),
-                raw,
-            }))
-        }
-        other => other,
-    }
-}
-
-fn decrypt_dict(c: &Crypt, num: u32, gen: u16, d: Dict, depth: usize) -> Dict {
-    Dict(
-        d.0.into_iter()
-            .map(|(k, v)| (k, decrypt_object(c, num, gen, v, depth + 1)))
-            .collect(),
-    )
 }

@@ -2,12 +2,15 @@
 //! that, the empty owner password.
 
 mod ciphers;
+mod objects;
 
 use crate::error::{encrypted, Result};
 use crate::object::{Dict, Object};
 use ciphers::{aes128_cbc_encrypt, aes_cbc_decrypt, rc4};
 use md5::{Digest, Md5};
 use sha2::{Sha256, Sha384, Sha512};
+
+pub use objects::decrypt_object;
 
 const PAD: [u8; 32] = [
     0x28, 0xBF, 0x4E, 0x5E, 0x4E, 0x75, 0x8A, 0x41, 0x64, 0x00, 0x4E, 0x56, 0xFF, 0xFA, 0x01, 0x08,
