@@ -3,7 +3,12 @@
  * formats through their parsers. Pages are produced one at a time so a 2 000-page PDF is
  * never held as one string.
  */
-import { type PdfDocument, PdfError, type PdfKernel } from "../plugins/pdf/types.ts";
+import {
+  type PdfDocument,
+  PdfError,
+  type PdfKernel,
+  requireTextLayer,
+} from "../plugins/pdf/types.ts";
 import type { PageText } from "./chunker.ts";
 import type { DocumentKind } from "./detect.ts";
 
@@ -79,9 +84,11 @@ async function openPdf(source: DocumentSource, pdf: PdfKernel, maxPages: number)
     doc.close();
     throw new ExtractionError("pdf_damaged", "the PDF has no pages");
   }
-  if (!doc.info.hasTextLayer) {
+  try {
+    requireTextLayer(doc.info);
+  } catch (e) {
     doc.close();
-    throw pdfFailure(new PdfError("no_text", "no page has extractable text"));
+    throw pdfFailure(e as PdfError);
   }
   return {
     pageCount: doc.info.pages,

@@ -33,7 +33,13 @@ Deno.test("text, metadata and page ranges through the FFI", async () => {
   const pdf = new RustPdf(LIB);
   try {
     const doc = await pdf.open(tinyPdf("Hello PDF"));
-    assert.deepEqual(doc.info, { pages: 1, encrypted: false, repaired: false, hasTextLayer: true });
+    assert.deepEqual(doc.info, {
+      pages: 1,
+      encrypted: false,
+      repaired: false,
+      hasTextLayer: true,
+      overBudget: false,
+    });
     assert.equal(await doc.pageText(1), "Hello PDF\n");
     const pages = [];
     for await (const p of doc.pages()) pages.push(p);

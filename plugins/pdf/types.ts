@@ -9,6 +9,8 @@ export interface PdfInfo {
   hasTextLayer: boolean;
   /** The file was damaged or truncated and its objects were found by scanning. */
   repaired?: boolean;
+  /** A page read while looking for text went over the extractor's decode budget (a bomb). */
+  overBudget?: boolean;
 }
 
 /** One page's text; `page` counts from 1. */
@@ -51,11 +53,16 @@ export interface PdfKernel {
   close(): void;
 }
 
-/** Throws `no_text` for a document without a text layer (a scan): OCR would be needed. */
+/**
+ * Throws for a document without a text layer: `no_text` for a scan (OCR would be needed),
+ * `too_large` when a page's content went over the decode budget before any text was found.
+ */
 export function requireTextLayer(info: PdfInfo): void {
-  if (!info.hasTextLayer) {
-    throw new PdfError("no_text", "scanned PDF without a text layer: OCR needed");
+  if (info.hasTextLayer) return;
+  if (info.overBudget) {
+    throw new PdfError("too_large", "no text within the decode budget of a page (limits.rs)");
   }
+  throw new PdfError("no_text", "scanned PDF without a text layer: OCR needed");
 }
 
 /** Checks a 1-based inclusive page range against the page count; returns it clamped. */

@@ -1,16 +1,16 @@
 //! The content-stream interpreter: graphics and text state, text-showing operators and form
 //! XObjects, reduced to positioned glyphs handed to the layout.
 
+use crate::budget::PageBudget;
 use crate::document::Document;
 use crate::error::{too_large, Result};
 use crate::fonts::Font;
 use crate::layout::{Glyph, Layout};
 use crate::lexer::{Lexer, Token};
-use crate::limits::{MAX_INDIRECTION, MAX_OPS_PER_PAGE, MAX_PAGE_DECODED};
+use crate::limits::{MAX_INDIRECTION, MAX_OPS_PER_PAGE};
 use crate::matrix::Matrix;
 use crate::object::{Dict, Object};
 use crate::parser::content_operand;
-use ligero_abi::Status;
 use memchr::memmem;
 use std::sync::Arc;
 
@@ -42,8 +42,8 @@ pub struct Interpreter<'a> {
     tm: Matrix,
     tlm: Matrix,
     ops: usize,
-    /// Bytes forms may still decode on this page (limits::MAX_PAGE_DECODED).
-    pub budget: usize,
+    /// What forms may still decode on this page, after its content streams.
+    pub budget: PageBudget,
 }
 
 impl<'a> Interpreter<'a> {
@@ -67,7 +67,7 @@ impl<'a> Interpreter<'a> {
             tm: Matrix::IDENTITY,
             tlm: Matrix::IDENTITY,
             ops: 0,
-            budget: MAX_PAGE_DECODED,
+            budget: PageBudget::new(),
         }
     }
 
@@ -242,15 +242,10 @@ impl<'a> Interpreter<'a> {
             return Ok(());
         }
         // every form drawn counts, also one drawn again: nested or repeated bombs stop here
-        let content = match self.doc.decode_within(stream, self.budget) {
-            Ok(content) => content,
-            Err(e) if e.status == Status::LimitExceeded => {
-                self.budget = 0;
-                return Ok(());
-            }
-            Err(_) => return Ok(()),
+        let doc = self.doc;
+        let Ok(content) = self.budget.decode(|limit| doc.decode_within(stream, limit)) else {
+            return Ok(());
         };
-        self.budget -= content.len();
         let own = self.doc.get(&stream.dict, b"Resources");
         let res = own.as_dict().unwrap_or(resources).clone();
         let saved = (self.state.clone(), self.tm, self.tlm);

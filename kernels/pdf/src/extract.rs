@@ -1,21 +1,23 @@
 //! Page text: the interpreter run over a page's content streams, with fonts cached across
 //! pages, and pages extracted in parallel.
 
+use crate::budget::PageBudget;
 use crate::content::{FontSource, Interpreter};
 use crate::document::Document;
 use crate::error::{damaged, Result};
 use crate::fonts::Font;
-use crate::limits::MAX_PAGE_DECODED;
 use crate::object::{Dict, Object};
 use ligero_abi::Status;
 use rayon::prelude::*;
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 pub struct Extractor {
     pub doc: Document,
     fonts: Mutex<HashMap<u32, Arc<Font>>>,
     text_layer: OnceLock<bool>,
+    over_budget: AtomicBool,
     unknown_font: Arc<Font>,
 }
 
@@ -47,6 +49,7 @@ impl Extractor {
             doc,
             fonts: Mutex::new(HashMap::new()),
             text_layer: OnceLock::new(),
+            over_budget: AtomicBool::new(false),
             unknown_font: Arc::new(Font::unknown()),
         }
     }
@@ -65,6 +68,7 @@ impl Extractor {
             .as_dict()
             .cloned()
             .unwrap_or_else(Dict::default);
+        let mut budget = PageBudget::new();
         let mut content = Vec::new();
         let contents = self.doc.get(&page_dict, b"Contents");
         let parts: Vec<Object> = match &*contents {
@@ -74,7 +78,7 @@ impl Extractor {
         for part in parts.iter().take(10_000) {
             let obj = self.doc.resolve(part);
             let Some(s) = obj.as_stream() else { continue };
-            match self.doc.decode_within(s, MAX_PAGE_DECODED - content.len()) {
+            match budget.decode(|limit| self.doc.decode_within(s, limit)) {
                 Ok(mut bytes) if bytes.len() > content.len() => {
                     // the bigger buffer takes the smaller: never two big copies at once
                     bytes.splice(0..0, content.drain(..));
@@ -91,8 +95,11 @@ impl Extractor {
             }
         }
         let mut interp = Interpreter::new(&self.doc, self);
-        interp.budget = MAX_PAGE_DECODED.saturating_sub(content.len());
+        interp.budget = budget;
         interp.run(&content, &resources, 0)?;
+        if interp.budget.spent() {
+            self.over_budget.store(true, Ordering::Relaxed);
+        }
         Ok(interp.out.finish())
     }
 
@@ -102,6 +109,12 @@ impl Extractor {
             .into_par_iter()
             .map(|i| self.page_text(i))
             .collect()
+    }
+
+    /// Whether a page extracted so far went over its decode budget (limits::MAX_PAGE_DECODED):
+    /// a file without text for that reason is too large, not a scan.
+    pub fn over_budget(&self) -> bool {
+        self.over_budget.load(Ordering::Relaxed)
     }
 
     /// Whether any page has text; stops at the first that does (a scan has none).

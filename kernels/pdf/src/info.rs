@@ -36,15 +36,18 @@ fn json_string(out: &mut String, s: &str) {
     out.push('"');
 }
 
-/// `{"pages":N,"encrypted":b,"repaired":b,"hasTextLayer":b,"title":"..","author":".."}`
+/// `{"pages":N,"encrypted":b,"repaired":b,"hasTextLayer":b,"overBudget":b,"title":"..",
+/// "author":".."}`; overBudget: a page read while looking for text went over its decode budget.
 pub fn json(ex: &Extractor) -> String {
     let doc = &ex.doc;
+    let text = ex.has_text_layer();
     let mut out = format!(
-        "{{\"pages\":{},\"encrypted\":{},\"repaired\":{},\"hasTextLayer\":{}",
+        "{{\"pages\":{},\"encrypted\":{},\"repaired\":{},\"hasTextLayer\":{},\"overBudget\":{}",
         doc.pages.len(),
         doc.encrypted,
         doc.repaired,
-        ex.has_text_layer()
+        text,
+        ex.over_budget()
     );
     let info = doc.get(doc.trailer(), b"Info");
     if let Some(d) = info.as_dict() {

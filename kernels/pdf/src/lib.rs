@@ -6,6 +6,7 @@
 //! `BufferTooSmall` with the required length, and keeps the result for the retry.
 
 mod accents;
+mod budget;
 mod content;
 mod document;
 mod encryption;

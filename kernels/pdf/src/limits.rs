@@ -16,6 +16,10 @@ pub const MAX_DECODED: usize = 32 << 20;
 /// repeats a bomb 10 000 times (or nests forms) stops here too, so pages extracted in
 /// parallel hold at most this much decoded content each.
 pub const MAX_PAGE_DECODED: usize = 32 << 20;
+/// Bytes a page decodes before it waits for the one turn in the process to decode more
+/// (budget.rs): pages in parallel hold at most this much each, the turn's holder the rest.
+/// The pages of the dev corpus stay far below it.
+pub const FREE_PAGE_DECODED: usize = 2 << 20;
 /// Chained references, object streams inside object streams, nested forms.
 pub const MAX_INDIRECTION: usize = 16;
 /// Page tree nodes visited; also bounds the page count.
