@@ -1,17 +1,21 @@
 /**
  * What an upload is. The bytes decide, not the name or the declared type: a file whose bytes
- * say PDF is a PDF; text formats are told apart by the declared type and the extension, and
- * must be valid UTF-8.
+ * say PDF is a PDF; a ZIP is a DOCX, PPTX or ODT by what it holds (documents/office/detect.ts);
+ * text formats are told apart by the declared type and the extension, and must be valid UTF-8.
  */
 import { ApiError } from "../server/errors.ts";
+import { ExtractionError, extractionStatus } from "./extract.ts";
 
-export type DocumentKind = "pdf" | "text" | "markdown" | "html";
+export type DocumentKind = "pdf" | "text" | "markdown" | "html" | "docx" | "pptx" | "odt";
 
 export const MIME: Record<DocumentKind, string> = {
   pdf: "application/pdf",
   text: "text/plain",
   markdown: "text/markdown",
   html: "text/html",
+  docx: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+  pptx: "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+  odt: "application/vnd.oasis.opendocument.text",
 };
 
 export function kindOfMime(mime: string): DocumentKind {
@@ -24,21 +28,33 @@ const PDF_MAGIC = [0x25, 0x50, 0x44, 0x46, 0x2d]; // "%PDF-"
 /** Real PDFs may carry junk before the header; readers accept it within the first 1 KiB. */
 const PDF_HEADER_WINDOW = 1024;
 
+const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
+const OLE_MAGIC = [0xd0, 0xcf, 0x11, 0xe0];
+/** Office saves a password-protected DOCX/XLSX/PPTX as an OLE file with this stream. */
+const ENCRYPTED_PACKAGE = new Uint8Array(
+  [..."EncryptedPackage"].flatMap((c) => [c.charCodeAt(0), 0]),
+);
+
 /** Formats we recognize but cannot read: a precise 415 beats a garbled document. */
 const KNOWN_BINARY: [number[], string][] = [
-  [[0x50, 0x4b, 0x03, 0x04], "a ZIP archive (DOCX, XLSX, ODT... are not supported yet)"],
   [[0x89, 0x50, 0x4e, 0x47], "a PNG image (needs OCR, not supported)"],
   [[0xff, 0xd8, 0xff], "a JPEG image (needs OCR, not supported)"],
   [[0x1f, 0x8b], "a gzip archive"],
-  [[0xd0, 0xcf, 0x11, 0xe0], "a legacy Office document"],
 ];
 
-export function detectKind(
+export async function detectKind(
   bytes: Uint8Array,
   declaredType: string,
   fileName: string,
-): DocumentKind {
+): Promise<DocumentKind> {
   if (findPdfHeader(bytes) >= 0) return "pdf";
+  if (startsWith(bytes, ZIP_MAGIC, 0)) return await zipKind(bytes);
+  if (startsWith(bytes, OLE_MAGIC, 0)) {
+    const what = includes(bytes, ENCRYPTED_PACKAGE)
+      ? "a password-protected Office document (remove the password and upload it again)"
+      : "a legacy Office document (DOC, XLS, PPT: save it as DOCX or PPTX)";
+    throw new ApiError(415, "unsupported_media_type", `the file is ${what}`);
+  }
   for (const [magic, what] of KNOWN_BINARY) {
     if (startsWith(bytes, magic, 0)) {
       throw new ApiError(415, "unsupported_media_type", `the file is ${what}`);
@@ -53,7 +69,7 @@ export function detectKind(
     throw new ApiError(
       415,
       "unsupported_media_type",
-      "unsupported file type: send a PDF, or UTF-8 plain text, Markdown or HTML",
+      "unsupported file type: send a PDF, DOCX, PPTX, ODT, or UTF-8 plain text, Markdown or HTML",
     );
   }
   if (type === "text/html" || type === "application/xhtml+xml" || ext === "html" || ext === "htm") {
@@ -66,6 +82,17 @@ export function detectKind(
   }
   if (type.startsWith("text/") || type === "" || type === "application/octet-stream") return "text";
   throw new ApiError(415, "unsupported_media_type", `unsupported content type ${type}`);
+}
+
+/** The Office reader loads on the first ZIP upload, like the HTML and Markdown parsers. */
+async function zipKind(bytes: Uint8Array): Promise<DocumentKind> {
+  const { officeKind } = await import("./office/detect.ts");
+  try {
+    return await officeKind(bytes);
+  } catch (e) {
+    if (!(e instanceof ExtractionError)) throw e;
+    throw new ApiError(extractionStatus(e.code), e.code, e.message);
+  }
 }
 
 /** Whether the file at `path` is a PDF, from its first bytes only (so it can be mapped, not read). */
@@ -93,6 +120,14 @@ function findPdfHeader(bytes: Uint8Array): number {
 
 function startsWith(bytes: Uint8Array, magic: number[], at: number): boolean {
   return magic.every((b, i) => bytes[at + i] === b);
+}
+
+function includes(bytes: Uint8Array, needle: Uint8Array): boolean {
+  const first = needle[0];
+  for (let i = bytes.indexOf(first); i >= 0; i = bytes.indexOf(first, i + 1)) {
+    if (needle.every((b, j) => bytes[i + j] === b)) return true;
+  }
+  return false;
 }
 
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true });

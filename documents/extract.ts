@@ -29,6 +29,11 @@ export interface OpenedDocument {
   close(): void;
 }
 
+/** The HTTP status of an upload refused with `code`: too big is 413, the rest 422. */
+export function extractionStatus(code: string): 413 | 422 {
+  return code === "too_many_pages" || code === "archive_too_large" ? 413 : 422;
+}
+
 const PDF_CODES: Record<string, [string, string]> = {
   not_pdf: ["not_pdf", "the file is not a PDF"],
   encrypted: ["pdf_encrypted", "the PDF is encrypted with a password ligero does not have"],
@@ -53,11 +58,7 @@ export async function openDocument(
 ): Promise<OpenedDocument> {
   if (kind === "pdf") return await openPdf(source, pdf, maxPages);
   const bytes = "bytes" in source ? source.bytes : await Deno.readFile(source.path);
-  const raw = new TextDecoder().decode(bytes);
-  const { text, title } = kind === "text"
-    ? { text: raw, title: undefined }
-    : await markup(kind, raw);
-  const pages = splitPages(text);
+  const { pages, title } = await pagesOf(kind, bytes);
   if (pages.length > maxPages) throw tooManyPages(pages.length, maxPages);
   return {
     pageCount: pages.length,
@@ -102,7 +103,8 @@ async function openPdf(source: DocumentSource, pdf: PdfKernel, maxPages: number)
           next = page + 1;
         }
       } catch (e) {
-        if (!(e instanceof PdfError) || e.code === "too_large") throw e;
+        if (!(e instanceof PdfError)) throw e;
+        if (e.code === "too_large") throw pdfFailure(e); // the document fails as pdf_too_large
         // a batch failed: page by page from there, so one unreadable page does not sink it
         for (let n = next; n <= doc.info.pages; n++) {
           yield { pageNumber: n, text: await doc.pageText(n).catch(() => "") };
@@ -113,10 +115,23 @@ async function openPdf(source: DocumentSource, pdf: PdfKernel, maxPages: number)
   };
 }
 
-/** The HTML and Markdown parsers load on first use: ~8 MB of RSS an idle server does without. */
-async function markup(kind: DocumentKind, raw: string): Promise<{ text: string; title?: string }> {
+/**
+ * The parsers (HTML, Markdown, Office) load on first use: ~8 MB of RSS an idle server does
+ * without. Office formats say where pages start; a text file's form feeds do.
+ */
+async function pagesOf(
+  kind: Exclude<DocumentKind, "pdf">,
+  bytes: Uint8Array,
+): Promise<{ pages: string[]; title?: string }> {
+  if (kind === "docx" || kind === "pptx" || kind === "odt") {
+    const { readOffice } = await import("./office/index.ts");
+    return await readOffice(kind, bytes);
+  }
+  const raw = new TextDecoder().decode(bytes);
+  if (kind === "text") return { pages: splitPages(raw) };
   const { htmlToText, markdownToText } = await import("./text-formats.ts");
-  return kind === "html" ? htmlToText(raw) : markdownToText(raw);
+  const { text, title } = kind === "html" ? htmlToText(raw) : markdownToText(raw);
+  return { pages: splitPages(text), title };
 }
 
 /** A form feed separates pages in text files (as pdftotext writes them). */

@@ -6,8 +6,8 @@
 import type { DocumentRecord, Page, Store } from "../plugins/store/types.ts";
 import { ApiError } from "../server/errors.ts";
 import { log } from "../server/log.ts";
-import { detectKind, isPdfFile, MIME } from "./detect.ts";
-import { type DocumentSource, ExtractionError, openDocument } from "./extract.ts";
+import { detectKind, type DocumentKind, isPdfFile, MIME } from "./detect.ts";
+import { type DocumentSource, ExtractionError, extractionStatus, openDocument } from "./extract.ts";
 import { ingest, type IngestDeps } from "./ingest.ts";
 import { LeasedQueue } from "./jobs-leased.ts";
 import { type Fail, IngestQueue, type JobQueue, type Listener } from "./queue.ts";
@@ -75,7 +75,7 @@ export class DocumentService {
         : { bytes: await Deno.readFile(input.source.path) };
       const kind = "path" in source
         ? "pdf"
-        : detectKind(source.bytes, input.declaredType, input.fileName);
+        : await detectKind(source.bytes, input.declaredType, input.fileName);
       // open now so encrypted, damaged or oversized files are refused while the client waits
       await this.#validate(kind, source);
       const existing = await this.#store.findDocumentBySha256(input.ownerId, input.source.sha256);
@@ -104,14 +104,13 @@ export class DocumentService {
     }
   }
 
-  async #validate(kind: ReturnType<typeof detectKind>, source: DocumentSource): Promise<void> {
+  async #validate(kind: DocumentKind, source: DocumentSource): Promise<void> {
     try {
       const opened = await openDocument(kind, source, this.deps.pdf, this.deps.config.limits.pages);
       opened.close();
     } catch (e) {
       if (!(e instanceof ExtractionError)) throw e;
-      const status = e.code === "too_many_pages" ? 413 : 422;
-      throw new ApiError(status, e.code, e.message);
+      throw new ApiError(extractionStatus(e.code), e.code, e.message);
     }
   }
 

@@ -1,0 +1,71 @@
+/**
+ * The text of an Office document as it is read, cut into pages where the format marks one.
+ * Paragraphs are separated by a blank line (where the chunker may close a chunk); list items
+ * ("- " first) and table rows in a run stay one block, a line each. Notes referenced on a page are written
+ * at that page's end, as a printed page shows them.
+ */
+
+export interface OfficeText {
+  /** Page 1 first; a page may be empty (a slide with only a picture). */
+  pages: string[];
+  title?: string;
+}
+
+/** "item" and "row" blocks of the same kind in a row stay together, one line each. */
+export type BlockKind = "paragraph" | "item" | "row";
+
+/**
+ * "explicit": the author's break, always a new page (a PPTX slide, a Word page break).
+ * "rendered": where the editor's last layout started a page; ignored on a page that has no
+ * text yet, since Word also marks the page an explicit break has just started.
+ */
+export type BreakKind = "explicit" | "rendered";
+
+export class PageWriter {
+  readonly #pages: string[] = [];
+  #page = "";
+  #line = "";
+  #last: BlockKind | undefined;
+  #notes: string[] = [];
+
+  text(text: string): void {
+    this.#line += text;
+  }
+
+  /** Ends the block being written (a paragraph, a list item, a table row). */
+  end(kind: BlockKind): void {
+    let text = this.#line.replace(/[ \t\u00a0]+/g, " ").replace(/ *\n */g, "\n").trim();
+    this.#line = "";
+    if (!text) return;
+    if (kind === "item") text = `- ${text}`;
+    const together = kind !== "paragraph" && kind === this.#last;
+    this.#page += this.#page ? (together ? "\n" : "\n\n") + text : text;
+    this.#last = kind;
+  }
+
+  note(text: string): void {
+    const note = text.trim();
+    if (note) this.#notes.push(note);
+  }
+
+  pageBreak(kind: BreakKind): void {
+    if (kind === "rendered" && !this.#page && !this.#line.trim()) return;
+    this.end("paragraph"); // a paragraph split by the break: its first part ends this page
+    this.#pages.push(this.#pageText());
+    this.#page = "";
+    this.#last = undefined;
+  }
+
+  /** Every page, the last one included even when empty (a final break shows a blank page). */
+  finish(): string[] {
+    this.end("paragraph");
+    this.#pages.push(this.#pageText());
+    return this.#pages;
+  }
+
+  #pageText(): string {
+    const notes = this.#notes.join("\n");
+    this.#notes = [];
+    return notes ? (this.#page ? `${this.#page}\n\n${notes}` : notes) : this.#page;
+  }
+}
