@@ -35,6 +35,10 @@ const paths: Record<string, Json> = {
   "/documents": {
     post: {
       summary: "Upload a document: multipart `file`, raw bytes, or JSON text",
+      description:
+        "PDF, DOCX, PPTX, ODT, or UTF-8 plain text, Markdown or HTML; the bytes decide " +
+        "the kind, not the name or the declared type. A PPTX has a page per slide; DOCX and ODT " +
+        "pages follow the page breaks their editor recorded.",
       parameters: [
         { name: "filename", in: "query", schema: { type: "string" } },
         { name: "title", in: "query", schema: { type: "string" } },

@@ -12,6 +12,11 @@ const FIXTURES = new URL("./fixtures/office/", import.meta.url).pathname;
 const WORD_MAIN =
   "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml";
 
+function memory(pid: number, field: "VmRSS" | "VmHWM"): number {
+  const status = Deno.readTextFileSync(`/proc/${pid}/status`);
+  return Number(status.match(new RegExp(`${field}:\\s+(\\d+) kB`))![1]) * 1024;
+}
+
 async function tempFile(bytes: Uint8Array, suffix: string): Promise<string> {
   const path = await Deno.makeTempFile({ suffix });
   await Deno.writeFile(path, bytes);
@@ -82,9 +87,16 @@ Deno.test("documents: DOCX, PPTX and ODT are ingested and cited by page or slide
         { name: "word/document.xml", data: new Uint8Array(256 * 1024 * 1024), declaredSize: 9 },
       ]);
       assert.ok(bomb.length < 300 * 1024);
-      const res = await uploadFile(client, await tempFile(bomb, ".docx"));
+      const path = await tempFile(bomb, ".docx");
+      Deno.writeTextFileSync(`/proc/${server.pid}/clear_refs`, "5"); // resets VmHWM
+      const before = memory(server.pid, "VmRSS");
+      const res = await uploadFile(client, path);
       assert.equal(res.status, 413, JSON.stringify(res.body));
       assert.equal(res.body.error.code, "archive_too_large");
+      // the reader stops at the 32 MiB entry budget: the peak grows by about that, not 256 MiB
+      const growth = memory(server.pid, "VmHWM") - before;
+      console.log(`zip bomb: peak RSS +${(growth / 1024 / 1024).toFixed(1)} MiB`);
+      assert.ok(growth < 64 * 1024 * 1024, `peak RSS grew by ${growth / 1024 / 1024} MiB`);
     });
 
     await t.step("other ZIPs are 415 naming what they are; a damaged one is 422", async () => {
