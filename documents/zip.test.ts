@@ -25,7 +25,9 @@ Deno.test("stored and deflated entries read back, names looked up without case o
   const zip = new ZipArchive(zipOf([
     { name: "mimetype", data: "application/test", method: 0 },
     { name: "word/Document.xml", data: text },
+    { name: "empty.xml", data: "", compressed: new Uint8Array() },
   ]));
+  assert.equal(await zip.text("empty.xml"), "");
   assert.equal(new TextDecoder().decode(await read(zip, "mimetype")), "application/test");
   assert.equal(await zip.text("/WORD/document.xml"), text);
   assert.ok(zip.has("word/document.xml"));

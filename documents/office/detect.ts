@@ -48,7 +48,11 @@ async function kindOf(zip: ZipArchive): Promise<OfficeKind> {
     if (types.some((t) => WORD_TYPES.includes(t))) return "docx";
     if (types.some((t) => PRESENTATION_TYPES.includes(t))) return "pptx";
     const other = OTHER_OOXML.find(([pattern]) => types.some((t) => pattern.test(t)));
-    throw unsupported(other?.[1] ?? "an Office Open XML package of a kind ligero does not read");
+    if (other) throw unsupported(other[1]);
+    // a manifest that types its parts by extension only: the main part where writers put it
+    if (zip.has("word/document.xml")) return "docx";
+    if (zip.has("ppt/presentation.xml")) return "pptx";
+    throw unsupported("an Office Open XML package of a kind ligero does not read");
   }
   throw unsupported("a ZIP archive, not a Word, PowerPoint or OpenDocument text file");
 }

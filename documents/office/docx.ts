@@ -3,7 +3,8 @@
  * items as blocks of their own, table rows as "cell | cell" lines, tabs and line breaks kept,
  * footnotes and endnotes at the end of the page that cites them. Pages are approximate: Word
  * records where its last layout started each page (`w:lastRenderedPageBreak`) besides the
- * author's page breaks; a document saved by a tool that does no layout has only the latter.
+ * author's page breaks (a break character, "page break before" on a paragraph); a document
+ * saved by a tool that does no layout has only the latter.
  */
 import type { ZipArchive } from "../zip.ts";
 import { type OfficeText, PageWriter } from "./pages.ts";
@@ -15,6 +16,12 @@ export const WORD_TYPES = [
   "application/vnd.ms-word.document.macroenabled.main+xml",
   "application/vnd.ms-word.template.macroenabledtemplate.main+xml",
 ];
+
+/**
+ * mc:Fallback repeats mc:Choice's content for older readers; w:moveFrom is text a tracked
+ * move took elsewhere (its w:moveTo copy is read); w:pPrChange holds replaced formatting.
+ */
+const SKIPPED = new Set(["mc:Fallback", "w:moveFrom", "w:pPrChange"]);
 
 interface StyleInfo {
   /** 0 for a title, 1… for headings. */
@@ -37,7 +44,7 @@ export async function readDocx(zip: ZipArchive): Promise<OfficeText> {
   let paragraph = { depth: 0, style: undefined as StyleInfo | undefined, list: false, text: "" };
   let inRun = 0;
   let inText = false;
-  let skipped = 0; // inside mc:Fallback, which repeats mc:Choice's content
+  let skipped = 0; // inside an element in SKIPPED
   const cells: string[] = []; // the open table cells, innermost last
   const rows: string[][] = []; // the cells of each open row
   const emit = (text: string) => {
@@ -48,7 +55,7 @@ export async function readDocx(zip: ZipArchive): Promise<OfficeText> {
 
   await parsePart(zip, main, {
     onopentag(name, attrs) {
-      if (name === "mc:Fallback" || skipped) return void skipped++;
+      if (SKIPPED.has(name) || skipped) return void skipped++;
       switch (name) {
         case "w:p":
           if (paragraph.depth++ === 0) {
@@ -61,6 +68,11 @@ export async function readDocx(zip: ZipArchive): Promise<OfficeText> {
         case "w:numPr":
           if (paragraph.depth === 1 && !inRun) paragraph.list = true;
           break;
+        case "w:pageBreakBefore":
+          if (paragraph.depth === 1 && !/^(0|false|off)$/.test(attrs["w:val"] ?? "")) {
+            writer.pageBreak("soft");
+          }
+          break;
         case "w:r":
           inRun++;
           break;
@@ -72,7 +84,7 @@ export async function readDocx(zip: ZipArchive): Promise<OfficeText> {
           break;
         case "w:br":
           if (!inRun) break;
-          if (attrs["w:type"] === "page") writer.pageBreak("explicit");
+          if (attrs["w:type"] === "page") writer.pageBreak("hard");
           else emit(attrs["w:type"] === "column" ? " " : "\n");
           break;
         case "w:cr":
@@ -82,7 +94,7 @@ export async function readDocx(zip: ZipArchive): Promise<OfficeText> {
           if (inRun) emit("-");
           break;
         case "w:lastRenderedPageBreak":
-          writer.pageBreak("rendered");
+          writer.pageBreak("soft");
           break;
         case "w:footnoteReference":
         case "w:endnoteReference": {

@@ -55,7 +55,7 @@ export async function readOdt(zip: ZipArchive): Promise<OfficeText> {
         case "text:h":
         case "text:p":
           if (paragraphs++ === 0 && breaksBefore.has(attrs["text:style-name"])) {
-            if (!cells.length && note === undefined) writer.pageBreak("explicit");
+            if (!cells.length && note === undefined) writer.pageBreak("soft");
           }
           if (name === "text:h" && attrs["text:outline-level"] === "1" && !headingTitle) {
             heading = { text: "" };
@@ -71,7 +71,7 @@ export async function readOdt(zip: ZipArchive): Promise<OfficeText> {
           emit("\n");
           break;
         case "text:soft-page-break":
-          if (inBody && !cells.length && note === undefined) writer.pageBreak("rendered");
+          if (inBody && !cells.length && note === undefined) writer.pageBreak("soft");
           break;
         case "text:list":
           lists++;

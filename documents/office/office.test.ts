@@ -64,6 +64,8 @@ Deno.test("DOCX: Word's rendered page breaks, notes on their page, no duplicated
       </w:txbxContent></mc:Choice><mc:Fallback><w:txbxContent>${p("Caja")}</w:txbxContent>
       </mc:Fallback></mc:AlternateContent></w:r></w:p>`,
     `<w:p><w:pPr><w:tabs><w:tab w:val="left" w:pos="100"/></w:tabs></w:pPr>${p("fin")}</w:p>`,
+    `<w:p><w:pPr><w:pageBreakBefore/></w:pPr><w:r><w:lastRenderedPageBreak/><w:t>Cuatro</w:t>
+      </w:r><w:moveFrom><w:r><w:t>movido</w:t></w:r></w:moveFrom></w:p>`,
   ].join("");
   const { pages, title } = await readOffice("docx", wordFile(body));
   assert.equal(title, "Capítulo uno");
@@ -71,6 +73,7 @@ Deno.test("DOCX: Word's rendered page breaks, notes on their page, no duplicated
     "Capítulo uno\n\nUna frase larga",
     "sigue en la página dos.\n\nVéase el reglamento.",
     "Página tres\n\nCaja\n\nfin",
+    "Cuatro",
   ]);
 });
 

@@ -15,11 +15,12 @@ export interface OfficeText {
 export type BlockKind = "paragraph" | "item" | "row";
 
 /**
- * "explicit": the author's break, always a new page (a PPTX slide, a Word page break).
- * "rendered": where the editor's last layout started a page; ignored on a page that has no
- * text yet, since Word also marks the page an explicit break has just started.
+ * "hard": always a new page (a slide, Word's page break character).
+ * "soft": a new page unless this one has no text yet. Where the editor's last layout started a
+ * page (Word also marks the page its own page break has just started) and "page break before"
+ * paragraph formatting, which does nothing at the top of a page.
  */
-export type BreakKind = "explicit" | "rendered";
+export type BreakKind = "hard" | "soft";
 
 export class PageWriter {
   readonly #pages: string[] = [];
@@ -49,7 +50,7 @@ export class PageWriter {
   }
 
   pageBreak(kind: BreakKind): void {
-    if (kind === "rendered" && !this.#page && !this.#line.trim()) return;
+    if (kind === "soft" && !this.#page && !this.#line.trim()) return;
     this.end("paragraph"); // a paragraph split by the break: its first part ends this page
     this.#pages.push(this.#pageText());
     this.#page = "";

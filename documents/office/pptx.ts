@@ -33,7 +33,7 @@ export async function readPptx(zip: ZipArchive): Promise<OfficeText> {
   const writer = new PageWriter();
   let firstTitle: string | undefined;
   for (const [i, id] of slideIds.entries()) {
-    if (i > 0) writer.pageBreak("explicit");
+    if (i > 0) writer.pageBreak("hard");
     const slide = rels.get(id)?.target;
     if (!slide || !zip.has(slide)) continue;
     const title = await shapesText(zip, slide, writer);

@@ -12,6 +12,8 @@ export interface ZipFile {
   flags?: number;
   declaredSize?: number;
   crc?: number;
+  /** The entry's bytes as written, instead of `data` deflated. */
+  compressed?: Uint8Array;
 }
 
 export function zipOf(files: ZipFile[], options: { truncateData?: number } = {}): Uint8Array {
@@ -21,7 +23,7 @@ export function zipOf(files: ZipFile[], options: { truncateData?: number } = {})
   for (const file of files) {
     const raw = typeof file.data === "string" ? new TextEncoder().encode(file.data) : file.data;
     const method = file.method ?? 8;
-    let data = method === 8 ? new Uint8Array(deflateRawSync(raw)) : raw;
+    let data = file.compressed ?? (method === 8 ? new Uint8Array(deflateRawSync(raw)) : raw);
     if (options.truncateData) data = data.subarray(0, options.truncateData);
     const name = new TextEncoder().encode(file.name);
     const crc = file.crc ?? crc32(raw);
