@@ -113,6 +113,7 @@ export async function isPdfFile(path: string): Promise<boolean> {
 }
 
 function findPdfHeader(bytes: Uint8Array): number {
+  if (startsWith(bytes, ZIP_MAGIC, 0)) return -1; // a ZIP, even one that stores a PDF first
   const end = Math.min(bytes.length - PDF_MAGIC.length, PDF_HEADER_WINDOW);
   for (let i = 0; i <= end; i++) if (startsWith(bytes, PDF_MAGIC, i)) return i;
   return -1;

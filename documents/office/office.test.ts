@@ -108,6 +108,8 @@ Deno.test("ODT: headings, a list, a table and LibreOffice's soft page break", as
 Deno.test("ZIPs that are not DOCX, PPTX or ODT get a 415 naming what they are", async () => {
   const cases: [Uint8Array, RegExp][] = [
     [zipOf([{ name: "readme.txt", data: "hola" }]), /a ZIP archive, not a Word/],
+    // a PDF header within the first KiB does not make a ZIP a PDF
+    [zipOf([{ name: "a.pdf", data: "%PDF-1.4 ...", method: 0 }]), /a ZIP archive, not a Word/],
     [
       zipOf([{
         name: "[Content_Types].xml",
