@@ -99,8 +99,10 @@ export async function readDocx(zip: ZipArchive): Promise<OfficeText> {
         case "w:footnoteReference":
         case "w:endnoteReference": {
           const kind = name === "w:footnoteReference" ? "f" : "e";
-          const note = notes.get(`${kind}${attrs["w:id"]}`);
-          if (note) writer.note(note);
+          const key = `${kind}${attrs["w:id"]}`;
+          // once, at its first reference: a note cited a thousand times is not text a thousand times
+          if (notes.has(key)) writer.note(notes.get(key)!);
+          notes.delete(key);
           break;
         }
         case "w:tr":

@@ -55,7 +55,7 @@ Deno.test("DOCX: Word's rendered page breaks, notes on their page, no duplicated
     p("Capítulo uno", '<w:pPr><w:pStyle w:val="Ttulo1"/></w:pPr>'),
     `<w:p><w:r><w:t xml:space="preserve">Una frase larga </w:t></w:r><w:r>
       <w:lastRenderedPageBreak/><w:t>sigue en la página dos.</w:t>
-      <w:footnoteReference w:id="1"/></w:r></w:p>`,
+      <w:footnoteReference w:id="1"/><w:footnoteReference w:id="1"/></w:r></w:p>`,
     `<w:p><w:r><w:br w:type="page"/></w:r></w:p>`,
     // Word marks the page the explicit break started as rendered too: one page, not two
     `<w:p><w:r><w:lastRenderedPageBreak/><w:t>Página tres</w:t></w:r>
