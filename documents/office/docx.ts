@@ -50,7 +50,7 @@ export async function readDocx(zip: ZipArchive): Promise<OfficeText> {
   const emit = (text: string) => {
     if (cells.length) cells[cells.length - 1] += text;
     else writer.text(text);
-    if (paragraph.depth) paragraph.text += text;
+    if (!headingTitle && (paragraph.style?.heading ?? 9) <= 1) paragraph.text += text;
   };
 
   await parsePart(zip, main, {
