@@ -66,7 +66,9 @@ Deno.test("a truncated archive, a damaged entry and a wrong checksum are damaged
     truncateData: 2000,
   });
   assert.equal((await failure(() => new ZipArchive(cut).text("a.xml"))).code, "damaged");
-  assert.equal((await failure(() => new ZipArchive(whole).text("b.xml"))).code, "damaged");
+  const missing = await failure(() => new ZipArchive(whole).text("b\u0007".repeat(5000)));
+  assert.equal(missing.code, "damaged");
+  assert.ok(missing.message.length < 200 && !missing.message.includes("\u0007"));
 });
 
 Deno.test("encrypted entries and unknown compression methods are refused by name", async () => {

@@ -34,6 +34,7 @@ export const ZIP_LIMITS: ZipLimits = {
 };
 
 interface Entry {
+  /** For messages (see printable); lookups use the raw name's key. */
   name: string;
   flags: number;
   method: number;
@@ -84,7 +85,7 @@ export class ZipArchive {
   /** An entry's inflated bytes, a step at a time; throws ZipError past a budget. */
   async *chunks(name: string): AsyncGenerator<Uint8Array> {
     const entry = this.#entries.get(key(name));
-    if (!entry) throw new ZipError("damaged", `the archive has no ${name}`);
+    if (!entry) throw new ZipError("damaged", `the archive has no ${printable(name)}`);
     if (entry.flags & 1 || entry.method === AES) {
       throw new ZipError("encrypted", `${entry.name} is encrypted`);
     }
@@ -100,8 +101,8 @@ export class ZipArchive {
     for await (const chunk of source) {
       size += chunk.length;
       this.#inflated += chunk.length;
+      // leaving the loop closes the inflater
       if (size > this.#limits.entryBytes || this.#inflated > this.#limits.totalBytes) {
-        await source.return(undefined);
         throw this.#tooLarge(entry);
       }
       crc = crc32(chunk, crc);
@@ -163,7 +164,7 @@ export class ZipArchive {
       if (end > this.#bytes.length) throw new ZipError("damaged", "the archive is truncated");
       const name = names.decode(this.#bytes.subarray(offset + 46, offset + 46 + nameLength));
       const entry: Entry = {
-        name,
+        name: printable(name),
         flags: v.getUint16(offset + 8, true),
         method: v.getUint16(offset + 10, true),
         crc32: v.getUint32(offset + 16, true),
@@ -228,6 +229,12 @@ export class ZipArchive {
     if (value > BigInt(Number.MAX_SAFE_INTEGER)) throw new ZipError("damaged", "a size is absurd");
     return Number(value);
   }
+}
+
+/** Entry names reach error messages: no control characters, no 64 KiB names. */
+function printable(name: string): string {
+  // deno-lint-ignore no-control-regex
+  return name.replace(/[\u0000-\u001f\u007f]/g, "?").slice(0, 120);
 }
 
 function key(name: string): string {
