@@ -132,9 +132,34 @@ Deno.test("ZIPs that are not DOCX, PPTX or ODT get a 415 naming what they are", 
   }
 });
 
+Deno.test("legacy and password-protected Office files are told apart", async () => {
+  const ole = (extra: string) =>
+    new Uint8Array([
+      0xd0,
+      0xcf,
+      0x11,
+      0xe0,
+      0xa1,
+      0xb1,
+      0x1a,
+      0xe1,
+      ...[...extra].flatMap((c) => [c.charCodeAt(0), 0]),
+    ]);
+  await assert.rejects(detectKind(ole("EncryptedPackage"), "", "a.docx"), {
+    status: 415,
+    message: /password-protected Office document/,
+  });
+  await assert.rejects(detectKind(ole("WordDocument"), "", "a.doc"), {
+    status: 415,
+    message: /legacy Office document/,
+  });
+});
+
 Deno.test("a damaged or bombed Office file fails with an archive code, not a crash", async () => {
   const bytes = await fixture("manual.docx");
   await assert.rejects(detectKind(bytes.slice(0, 2000), "", "a.docx"), { status: 422 });
+  const manifestBomb = zipOf([{ name: "[Content_Types].xml", data: new Uint8Array(8 << 20) }]);
+  await assert.rejects(detectKind(manifestBomb, "", "a.docx"), { status: 413 });
   // a document.xml of 40 MiB of text: the manifest passes, reading stops at the budget
   const huge = zipOf([
     {
