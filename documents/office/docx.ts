@@ -19,9 +19,10 @@ export const WORD_TYPES = [
 
 /**
  * mc:Fallback repeats mc:Choice's content for older readers; w:moveFrom is text a tracked
- * move took elsewhere (its w:moveTo copy is read); w:pPrChange holds replaced formatting.
+ * move took elsewhere (its w:moveTo copy is read); w:pPrChange holds replaced formatting;
+ * w:rt is a ruby annotation (furigana), which would split the word it reads.
  */
-const SKIPPED = new Set(["mc:Fallback", "w:moveFrom", "w:pPrChange"]);
+const SKIPPED = new Set(["mc:Fallback", "w:moveFrom", "w:pPrChange", "w:rt"]);
 
 interface StyleInfo {
   /** 0 for a title, 1… for headings. */

@@ -9,11 +9,12 @@ import type { ZipArchive } from "../zip.ts";
 import { type OfficeText, PageWriter } from "./pages.ts";
 import { coreTitle, parsePart } from "./xml.ts";
 
-/** Elements whose text is not the document's. */
+/** Elements whose text is not the document's (a ruby annotation would split its word). */
 const SKIPPED = new Set([
   "text:tracked-changes",
   "office:annotation",
   "text:note-citation",
+  "text:ruby-text",
   "svg:title",
   "svg:desc",
 ]);

@@ -66,6 +66,8 @@ Deno.test("DOCX: Word's rendered page breaks, notes on their page, no duplicated
     `<w:p><w:pPr><w:tabs><w:tab w:val="left" w:pos="100"/></w:tabs></w:pPr>${p("fin")}</w:p>`,
     `<w:p><w:pPr><w:pageBreakBefore/></w:pPr><w:r><w:lastRenderedPageBreak/><w:t>Cuatro</w:t>
       </w:r><w:moveFrom><w:r><w:t>movido</w:t></w:r></w:moveFrom></w:p>`,
+    `<w:p><w:r><w:ruby><w:rt><w:r><w:t>かんじ</w:t></w:r></w:rt><w:rubyBase><w:r><w:t>漢字</w:t>
+      </w:r></w:rubyBase></w:ruby></w:r><w:r><w:t>です。</w:t></w:r></w:p>`,
   ].join("");
   const { pages, title } = await readOffice("docx", wordFile(body));
   assert.equal(title, "Capítulo uno");
@@ -73,7 +75,7 @@ Deno.test("DOCX: Word's rendered page breaks, notes on their page, no duplicated
     "Capítulo uno\n\nUna frase larga",
     "sigue en la página dos.\n\nVéase el reglamento.",
     "Página tres\n\nCaja\n\nfin",
-    "Cuatro",
+    "Cuatro\n\n漢字です。",
   ]);
 });
 
