@@ -2,8 +2,8 @@
  * Loads the config: `ligero.jsonc` (or the file named by LIGERO_CONFIG), then environment
  * overrides, then validation. Any problem becomes one ConfigError line naming the key.
  */
-import { parse as parseJsonc, type ParseError, printParseErrorCode } from "jsonc-parser";
 import * as v from "valibot";
+import { JsoncError, parseJsonc } from "./jsonc.ts";
 import { issuePath } from "../server/rules.ts";
 import { type Config, configSchema } from "./schema.ts";
 
@@ -33,17 +33,17 @@ function readConfigFile(path: string | URL): Record<string, unknown> {
     if (e instanceof Deno.errors.NotFound && path === DEFAULT_FILE) return {};
     throw new ConfigError(`config: cannot read ${path}: ${(e as Error).message}`);
   }
-  const errors: ParseError[] = [];
-  const value = parseJsonc(text, errors, { allowTrailingComma: true });
-  if (errors.length > 0) {
-    const { error, offset } = errors[0];
-    const line = text.slice(0, offset).split("\n").length;
-    throw new ConfigError(`config: ${path}: line ${line}: ${printParseErrorCode(error)}`);
+  let value: unknown;
+  try {
+    value = parseJsonc(text);
+  } catch (e) {
+    if (!(e instanceof JsoncError)) throw e;
+    throw new ConfigError(`config: ${path}: line ${e.line}: ${e.message}`);
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     throw new ConfigError(`config: ${path}: the top level must be an object`);
   }
-  return value;
+  return value as Record<string, unknown>;
 }
 
 /**
