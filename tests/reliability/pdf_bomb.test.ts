@@ -105,6 +105,16 @@ Deno.test({
       const later = await upload(textThenBombPdf(1024 * MIB));
       assert.equal(later.status, 202, JSON.stringify(later.body));
       assert.equal((await settle(server, later.body.document.id)).status, "ready");
+
+      // all at once: two uploads validated while a document is ingested still take turns
+      const [again, ...bombs] = await Promise.all([
+        upload(repeatedBombPdf({ pages: 4, inflatedBytes: 30 * MIB, repeat: 100, forms: 4 })),
+        upload(flateBombPdf(1024 * MIB)),
+        upload(flateBombPdf(512 * MIB)),
+      ]);
+      assert.deepEqual(bombs.map((b) => b.body.error?.code), ["pdf_too_large", "pdf_too_large"]);
+      assert.equal(again.status, 202, JSON.stringify(again.body));
+      assert.equal((await settle(server, again.body.document.id)).status, "ready");
     });
   },
 });
