@@ -68,4 +68,5 @@ EXPOSE 8080
 HEALTHCHECK --interval=15s --timeout=3s --start-period=60s --retries=3 \
   CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/8080 && printf 'GET /ready HTTP/1.0\\r\\n\\r\\n' >&3 && head -n1 <&3 | grep -q ' 200 '"]
 CMD ["deno", "run", "--cached-only", "--frozen", "--allow-net", "--allow-read", "--allow-write", \
-     "--allow-env", "--allow-ffi", "--allow-sys", "--v8-flags=--max-semi-space-size=1", "main.ts"]
+     "--allow-env", "--allow-ffi", "--allow-sys", "--v8-flags=--max-semi-space-size=1", \
+     "--no-code-cache", "main.ts"]
