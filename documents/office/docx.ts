@@ -7,6 +7,7 @@
  * saved by a tool that does no layout has only the latter.
  */
 import type { ZipArchive } from "../zip.ts";
+import { Numbering } from "./numbering.ts";
 import { type OfficeText, PageWriter } from "./pages.ts";
 import { contentTypes, coreTitle, parsePart } from "./xml.ts";
 
@@ -27,7 +28,17 @@ const SKIPPED = new Set(["mc:Fallback", "w:moveFrom", "w:pPrChange", "w:rt"]);
 interface StyleInfo {
   /** 0 for a title, 1… for headings. */
   heading?: number;
-  list: boolean;
+  /** The list a paragraph of this style is an item of ("0": none). */
+  numId?: string;
+  level?: number;
+}
+
+interface Paragraph {
+  depth: number;
+  style?: StyleInfo;
+  numId?: string;
+  level?: number;
+  text: string;
 }
 
 export async function readDocx(zip: ZipArchive): Promise<OfficeText> {
@@ -42,7 +53,9 @@ export async function readDocx(zip: ZipArchive): Promise<OfficeText> {
   ]);
   const writer = new PageWriter();
   let headingTitle: string | undefined;
-  let paragraph = { depth: 0, style: undefined as StyleInfo | undefined, list: false, text: "" };
+  const numbering = await Numbering.read(zip, `${folder}numbering.xml`);
+  let paragraph: Paragraph = { depth: 0, text: "" };
+  let inNumPr = false;
   let inRun = 0;
   let inText = false;
   let skipped = 0; // inside an element in SKIPPED
@@ -60,14 +73,20 @@ export async function readDocx(zip: ZipArchive): Promise<OfficeText> {
       switch (name) {
         case "w:p":
           if (paragraph.depth++ === 0) {
-            paragraph = { depth: 1, style: undefined, list: false, text: "" };
+            paragraph = { depth: 1, text: "" };
           }
           break;
         case "w:pStyle":
           if (paragraph.depth === 1) paragraph.style = styles.get(attrs["w:val"]);
           break;
         case "w:numPr":
-          if (paragraph.depth === 1 && !inRun) paragraph.list = true;
+          inNumPr = paragraph.depth === 1 && !inRun;
+          break;
+        case "w:numId":
+          if (inNumPr) paragraph.numId = attrs["w:val"];
+          break;
+        case "w:ilvl":
+          if (inNumPr) paragraph.level = Number(attrs["w:val"]) || 0;
           break;
         case "w:pageBreakBefore":
           if (paragraph.depth === 1 && !/^(0|false|off)$/.test(attrs["w:val"] ?? "")) {
@@ -123,18 +142,24 @@ export async function readDocx(zip: ZipArchive): Promise<OfficeText> {
         case "w:t":
           inText = false;
           break;
+        case "w:numPr":
+          inNumPr = false;
+          break;
         case "w:r":
           inRun--;
           break;
         case "w:p": {
           if (--paragraph.depth > 0) return emit(" "); // a text box's paragraph inside a paragraph
           if (cells.length) return void (cells[cells.length - 1] += " ");
-          const list = paragraph.list || paragraph.style?.list;
-          const level = paragraph.style?.heading;
-          if (level !== undefined && level <= 1 && !headingTitle) {
+          const numId = paragraph.numId ?? paragraph.style?.numId;
+          const heading = paragraph.style?.heading;
+          if (heading !== undefined && heading <= 1 && !headingTitle) {
             headingTitle = paragraph.text.trim() || undefined;
           }
-          writer.end(list && level === undefined ? "item" : "paragraph");
+          if (numId && numId !== "0" && heading === undefined) {
+            const level = paragraph.level ?? paragraph.style?.level ?? 0;
+            writer.end("item", numbering.next(numId, level));
+          } else writer.end("paragraph");
           break;
         }
         case "w:tc": {
@@ -168,9 +193,7 @@ async function readStyles(zip: ZipArchive, part: string): Promise<Map<string, St
   await parsePart(zip, part, {
     onopentag(name, attrs) {
       if (name === "w:style") {
-        current = attrs["w:type"] === "paragraph" && attrs["w:styleId"]
-          ? { list: false }
-          : undefined;
+        current = attrs["w:type"] === "paragraph" && attrs["w:styleId"] ? {} : undefined;
         if (current) styles.set(attrs["w:styleId"], current);
       } else if (!current) return;
       else if (name === "w:name") {
@@ -181,7 +204,8 @@ async function readStyles(zip: ZipArchive, part: string): Promise<Map<string, St
       } else if (name === "w:outlineLvl" && current.heading === undefined) {
         const level = Number(attrs["w:val"]);
         if (level >= 0 && level < 9) current.heading = level + 1;
-      } else if (name === "w:numPr") current.list = true;
+      } else if (name === "w:numId") current.numId = attrs["w:val"];
+      else if (name === "w:ilvl") current.level = Number(attrs["w:val"]) || 0;
     },
     onclosetag(name) {
       if (name === "w:style") current = undefined;

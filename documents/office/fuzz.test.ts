@@ -10,76 +10,29 @@ import type { OfficeKind } from "./index.ts";
 
 const ROUNDS = 300;
 
+/** Tags one after the other: "<a><b/>" → ["<a>", "<b/>"]. */
+const tags = (xml: string): string[] => xml.match(/<[^<>]*>/g) ?? [];
+
 const VOCABULARY: Record<OfficeKind, string[]> = {
-  docx: [
-    "<w:p>",
-    "</w:p>",
-    "<w:r>",
-    "</w:r>",
-    "<w:t>",
-    "</w:t>",
-    "<w:tbl>",
-    "</w:tbl>",
-    "<w:tr>",
-    "</w:tr>",
-    "<w:tc>",
-    "</w:tc>",
-    '<w:br w:type="page"/>',
-    "<w:br/>",
-    "<w:tab/>",
-    "<w:lastRenderedPageBreak/>",
-    '<w:footnoteReference w:id="1"/>',
-    "<mc:Fallback>",
-    "</mc:Fallback>",
-    "<w:moveFrom>",
-    "</w:moveFrom>",
-    "<w:pPr>",
-    "</w:pPr>",
-    '<w:pStyle w:val="H"/>',
-    "<w:numPr/>",
-    "<w:pageBreakBefore/>",
-    "<w:rt>",
-    "</w:rt>",
-  ],
-  pptx: [
-    "<p:sp>",
-    "</p:sp>",
-    '<p:ph type="title"/>',
-    '<p:ph type="sldNum"/>',
-    "<a:p>",
-    "</a:p>",
-    "<a:t>",
-    "</a:t>",
-    "<a:br/>",
-    "<a:tr>",
-    "</a:tr>",
-    "<a:tc>",
-    "</a:tc>",
-  ],
-  odt: [
-    "<office:body>",
-    "<text:p>",
-    "</text:p>",
-    '<text:h text:outline-level="1">',
-    "</text:h>",
-    '<text:s text:c="99999"/>',
-    "<text:tab/>",
-    "<text:line-break/>",
-    "<text:soft-page-break/>",
-    "<text:list>",
-    "</text:list>",
-    "<text:note-body>",
-    "</text:note-body>",
-    "<table:table-row>",
-    "</table:table-row>",
-    "<table:table-cell>",
-    "</table:table-cell>",
-    "<office:annotation>",
-    "</office:annotation>",
-    '<style:style style:name="B">',
-    '<style:paragraph-properties fo:break-before="page"/>',
-    '<text:p text:style-name="B">',
-  ],
+  docx: tags(
+    "<w:p></w:p><w:r></w:r><w:t></w:t><w:tbl></w:tbl><w:tr></w:tr><w:tc></w:tc><w:br/><w:tab/>" +
+      '<w:br w:type="page"/><w:lastRenderedPageBreak/><w:footnoteReference w:id="1"/>' +
+      "<mc:Fallback></mc:Fallback><w:moveFrom></w:moveFrom><w:pPr></w:pPr><w:rt></w:rt>" +
+      '<w:pStyle w:val="H"/><w:pageBreakBefore/><w:numPr></w:numPr><w:numId w:val="1"/>' +
+      '<w:ilvl w:val="1"/>',
+  ),
+  pptx: tags(
+    '<p:sp></p:sp><p:ph type="title"/><p:ph type="sldNum"/><a:p></a:p><a:t></a:t><a:br/>' +
+      "<a:tr></a:tr><a:tc></a:tc>",
+  ),
+  odt: tags(
+    '<office:body><text:p></text:p><text:h text:outline-level="1"></text:h><text:tab/>' +
+      '<text:s text:c="99999"/><text:line-break/><text:soft-page-break/><text:list></text:list>' +
+      "<text:note-body></text:note-body><table:table-row></table:table-row><table:table-cell>" +
+      "</table:table-cell><office:annotation></office:annotation>" +
+      '<style:style style:name="B"><style:paragraph-properties fo:break-before="page"/>' +
+      '<text:p text:style-name="B">',
+  ),
 };
 
 const WORDS = ["uno", " dos ", "三", "&amp;", "&#x4E2D;", "\n", "  "];
@@ -126,6 +79,16 @@ function archive(kind: OfficeKind, xml: string, random: () => number): Uint8Arra
         name: "word/footnotes.xml",
         data: `<w:footnotes><w:footnote w:id="1"><w:p><w:r><w:t>${NOTE}</w:t></w:r></w:p>` +
           "</w:footnote></w:footnotes>",
+      },
+      {
+        // a marker format far longer than any real one
+        name: "word/numbering.xml",
+        data: '<w:numbering><w:abstractNum w:abstractNumId="0">' +
+          [0, 1].map((at) =>
+            `<w:lvl w:ilvl="${at}"><w:lvlText w:val="${"%1.".repeat(99)}"/></w:lvl>`
+          )
+            .join("") +
+          '</w:abstractNum><w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num></w:numbering>',
       },
       { name: "word/document.xml", data: xml },
     ]);

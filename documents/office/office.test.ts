@@ -43,7 +43,8 @@ Deno.test("DOCX: headings, a list, a table, breaks and a hard page break, in ord
   assert.equal(title, "Manual de la biblioteca");
   assert.equal(pages.length, 2);
   assert.match(pages[0], /^Manual de la biblioteca\n\nPréstamos\n\nLos socios pueden renovar/);
-  assert.match(pages[0], /\n\n- Libros: tres semanas\n- Revistas: una semana\n\n/);
+  assert.match(pages[0], /\n\n- Libros: tres semanas\n- Revistas: una semana\n/);
+  assert.match(pages[0], /\n1\. Para renovar, entre en su cuenta\.\n2\. Pulse «Renovar»/);
   assert.match(pages[0], /Material \| Plazo\nLibro \| 21 días\nDVD \| 7 días/);
   assert.match(pages[0], /Columna A Columna B\nSegunda línea$/);
   assert.match(pages[1], /^Horario\n\nLa sala de lectura abre/);
@@ -77,6 +78,50 @@ Deno.test("DOCX: Word's rendered page breaks, notes on their page, no duplicated
     "Página tres\n\nCaja\n\nfin",
     "Cuatro\n\n漢字です。",
   ]);
+});
+
+Deno.test("DOCX: list numbers counted per level, continued across lists of one definition", async () => {
+  const level = (at: number, format: string, text: string, start = 1) =>
+    `<w:lvl w:ilvl="${at}"><w:start w:val="${start}"/><w:numFmt w:val="${format}"/>` +
+    `<w:lvlText w:val="${text}"/></w:lvl>`;
+  const numbering = `<w:numbering ${W}><w:abstractNum w:abstractNumId="0">${
+    level(0, "decimal", "%1.") + level(1, "lowerLetter", "%1.%2)") +
+    level(2, "upperRoman", "%3.", 4)
+  }</w:abstractNum><w:abstractNum w:abstractNumId="1">${level(0, "bullet", "\uf0b7")}
+    </w:abstractNum><w:abstractNum w:abstractNumId="2">${level(0, "decimal", "%1.".repeat(99))}
+    </w:abstractNum><w:num w:numId="5"><w:abstractNumId w:val="0"/></w:num>
+    <w:num w:numId="6"><w:abstractNumId w:val="0"/></w:num>
+    <w:num w:numId="7"><w:abstractNumId w:val="1"/></w:num>
+    <w:num w:numId="8"><w:abstractNumId w:val="2"/></w:num></w:numbering>`;
+  const item = (text: string, numId: number, ilvl = 0) =>
+    p(
+      text,
+      `<w:pPr><w:numPr><w:ilvl w:val="${ilvl}"/><w:numId w:val="${numId}"/></w:numPr></w:pPr>`,
+    );
+  const body = [
+    item("A", 5),
+    item("B", 5, 1),
+    item("C", 5, 1),
+    item("D", 6),
+    item("E", 5, 1),
+    item("F", 5, 2),
+    item("G", 7),
+    item("H", 0),
+    item("I", 8), // a marker format far longer than any real one is cut
+  ].join("");
+  const zip = zipOf([
+    {
+      name: "[Content_Types].xml",
+      data: `<Types><Override PartName="/word/document.xml" ContentType="${WORD_MAIN}"/></Types>`,
+    },
+    { name: "word/numbering.xml", data: numbering },
+    { name: "word/document.xml", data: `<w:document ${W}><w:body>${body}</w:body></w:document>` },
+  ]);
+  const { pages } = await readOffice("docx", zip);
+  assert.equal(
+    pages[0],
+    "1. A\n1.a) B\n1.b) C\n2. D\n2.a) E\nIV. F\n- G\n\nH\n\n1.1.1.1.1.1.1.1. I",
+  );
 });
 
 Deno.test("PPTX: one page per slide in presentation order, with tables and notes", async () => {

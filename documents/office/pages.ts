@@ -1,8 +1,8 @@
 /**
  * The text of an Office document as it is read, cut into pages where the format marks one.
  * Paragraphs are separated by a blank line (where the chunker may close a chunk); list items
- * ("- " first) and table rows in a run stay one block, a line each. Notes referenced on a page are written
- * at that page's end, as a printed page shows them.
+ * (after their marker, "-" for a bullet) and table rows in a run stay one block, a line each.
+ * Notes referenced on a page are written at that page's end, as a printed page shows them.
  */
 
 export interface OfficeText {
@@ -22,6 +22,9 @@ export type BlockKind = "paragraph" | "item" | "row";
  */
 export type BreakKind = "hard" | "soft";
 
+/** A list marker's most characters ("1.2.3.4." is 8): its format is the upload's to choose. */
+const MARKER_CHARACTERS = 16;
+
 export class PageWriter {
   readonly #pages: string[] = [];
   #page = "";
@@ -34,11 +37,11 @@ export class PageWriter {
   }
 
   /** Ends the block being written (a paragraph, a list item, a table row). */
-  end(kind: BlockKind): void {
+  end(kind: BlockKind, marker = "-"): void {
     let text = this.#line.replace(/[ \t\u00a0]+/g, " ").replace(/ *\n */g, "\n").trim();
     this.#line = "";
     if (!text) return;
-    if (kind === "item") text = `- ${text}`;
+    if (kind === "item") text = `${marker.slice(0, MARKER_CHARACTERS)} ${text}`;
     const together = kind !== "paragraph" && kind === this.#last;
     this.#page += this.#page ? (together ? "\n" : "\n\n") + text : text;
     this.#last = kind;
