@@ -1,13 +1,12 @@
 /**
  * The web UI: `/` is ui/index.html, `/ui/*` the files beside it. No build step and no CDN:
- * the files are read and gzipped once at startup (34 KB, 13 KB gzipped) and served from
- * memory with an ETag. Every
+ * the files are read and gzipped once, on the first request for any of them (34 KB, 13 KB
+ * gzipped; node:zlib is loaded then, not at idle), and served from memory with an ETag. Every
  * response carries a Content-Security-Policy that allows only this origin's scripts and
  * styles, no inline code, no framing.
  */
 import { Hono } from "hono";
 import { createHash } from "node:crypto";
-import { gzipSync } from "node:zlib";
 
 const UI_DIR = new URL("../ui/", import.meta.url);
 
@@ -44,7 +43,8 @@ interface Asset {
 }
 
 /** Every servable file under `dir`, keyed by its path relative to it ("js/main.js"). */
-export function loadAssets(dir: URL = UI_DIR): Map<string, Asset> {
+export async function loadAssets(dir: URL = UI_DIR): Promise<Map<string, Asset>> {
+  const { gzipSync } = await import("node:zlib");
   const assets = new Map<string, Asset>();
   const walk = (sub: string) => {
     for (const entry of Deno.readDirSync(new URL(sub, dir))) {
@@ -62,9 +62,11 @@ export function loadAssets(dir: URL = UI_DIR): Map<string, Asset> {
   return assets;
 }
 
-export function uiRoutes(assets: Map<string, Asset> = loadAssets()): Hono {
+export function uiRoutes(load: () => Promise<Map<string, Asset>> = loadAssets): Hono {
   const app = new Hono();
-  const serve = (asset: Asset | undefined, request: Request) => {
+  let assets: Promise<Map<string, Asset>> | undefined;
+  const serve = async (path: string, request: Request) => {
+    const asset = (await (assets ??= load())).get(path);
     if (!asset) return undefined;
     const headers: Record<string, string> = {
       ...UI_HEADERS,
@@ -80,11 +82,11 @@ export function uiRoutes(assets: Map<string, Asset> = loadAssets()): Hono {
     }
     return new Response(asset.body, { headers });
   };
-  app.get("/", (c) => serve(assets.get("index.html"), c.req.raw)!);
-  app.get("/ui/*", (c) => {
-    // the map holds only files found at startup, so no path can reach outside ui/
+  app.get("/", async (c) => (await serve("index.html", c.req.raw))!);
+  app.get("/ui/*", async (c) => {
+    // the map holds only the files found under ui/, so no path can reach outside it
     const path = c.req.path.slice("/ui/".length);
-    return serve(assets.get(path), c.req.raw) ?? c.notFound();
+    return await serve(path, c.req.raw) ?? c.notFound();
   });
   return app;
 }
