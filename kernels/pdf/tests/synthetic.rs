@@ -105,6 +105,9 @@ fn a_zip_bomb_is_refused_not_inflated() {
     bytes.extend(&built[at + 4..]);
     let h = pdf::open(bytes).expect("opens");
     assert_eq!(h.extractor().page_text(0).unwrap(), "");
+    // no text because of the budget: the binding reports too_large, not a scan
+    assert!(!h.extractor().has_text_layer());
+    assert!(h.extractor().over_budget());
 }
 
 #[test]
