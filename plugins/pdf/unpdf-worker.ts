@@ -84,8 +84,8 @@ Reflect.deleteProperty(globalThis, "DecompressionStream");
 
 // after the guards, so that pdf.js allocates through them
 const { getDocumentProxy, getResolvedPDFJS } = await import("unpdf");
-type Proxy = Awaited<ReturnType<typeof getDocumentProxy>>;
-let proxy: Proxy | undefined;
+type Document = Awaited<ReturnType<typeof getDocumentProxy>>;
+let proxy: Document | undefined;
 
 async function open(bytes: Uint8Array, budget: number): Promise<PdfInfo> {
   if (!new TextDecoder().decode(bytes.subarray(0, 1024)).includes("%PDF-")) {
@@ -141,5 +141,7 @@ parentPort!.on("message", async (req: UnpdfRequest & { id: number; ms: number })
   } catch (e) {
     const { name, message } = spent ?? (e instanceof Error ? e : new Error(String(e)));
     parentPort!.postMessage({ id: req.id, error: { name, message } });
+  } finally {
+    deadline = Infinity; // the clock runs while a request does, not between requests
   }
 });

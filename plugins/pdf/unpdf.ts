@@ -127,7 +127,7 @@ export class UnpdfKernel implements PdfKernel {
   constructor(private readonly limits: UnpdfLimits = UNPDF_LIMITS) {}
 
   async open(bytes: Uint8Array): Promise<PdfDocument> {
-    // pdf.js may detach the buffer it is given: the worker gets a copy
+    // the worker gets a copy, moved to it: the caller's buffer stays whole
     const copy = new Uint8Array(bytes);
     const budget = this.limits.growthBytes;
     return await this.#open({ op: "open", bytes: copy, budget }, [copy.buffer]);
