@@ -13,6 +13,10 @@ const VARIANTS: Record<string, Variant> = {
     name: "default + --optimize-for-size",
     denoArgs: ["--v8-flags=--max-semi-space-size=1,--optimize-for-size"],
   },
+  "minor-ms": {
+    name: "default + --minor-ms (young generation mark-sweep)",
+    denoArgs: ["--v8-flags=--max-semi-space-size=1,--minor-ms"],
+  },
 };
 
 export default async function run(rounds = 1, names = Object.keys(VARIANTS)): Promise<void> {
