@@ -2,7 +2,7 @@
  * Starts the real server as a subprocess on an ephemeral port and talks to it over HTTP.
  * Each server gets its own temporary data directory unless the test names one.
  */
-import { RUN_FLAGS } from "../../server/run-flags.ts";
+import { RUN_ENV, RUN_FLAGS } from "../../server/run-flags.ts";
 
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 
@@ -30,6 +30,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", ...RUN_FLAGS, ...options.denoArgs ?? [], MAIN],
     env: {
+      ...RUN_ENV,
       LIGERO_SERVER__PORT: "0",
       LIGERO_STORE__DATA_DIR: dataDir,
       NO_COLOR: "1",
@@ -105,7 +106,7 @@ export async function startExpectingFailure(
 ): Promise<{ code: number; output: string }> {
   const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
     args: ["run", ...RUN_FLAGS, MAIN],
-    env: { LIGERO_SERVER__PORT: "0", NO_COLOR: "1", ...env },
+    env: { ...RUN_ENV, LIGERO_SERVER__PORT: "0", NO_COLOR: "1", ...env },
     stdout: "piped",
     stderr: "piped",
   }).output();
